@@ -1,0 +1,78 @@
+"""App state (last break, snooze-until, pause-until, standing, window geometry).
+
+Kept apart from the settings file on purpose: state changes many times a day
+while settings change rarely, "Restore defaults" must never touch state, and a
+damaged state file should cost a snooze, not the user's preferences. It uses
+the same atomic writer, and a file it cannot read is moved aside, not deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from desktop_app.i18n import _
+from desktop_app.storage.atomic import StorageError, atomic_write_text, describe_os_error, move_aside
+
+log = logging.getLogger(__name__)
+
+MAX_STATE_BYTES = 1_000_000
+
+
+def load_state(path: Path | str, warnings: list[str] | None = None) -> dict[str, Any]:
+    """The saved state, or ``{}`` when there is none or it cannot be used.
+
+    A plain-words warning for the user is appended to ``warnings`` (when
+    given) if a bad file had to be moved aside; it is always logged.
+    """
+    path = Path(path)
+    if not os.path.lexists(path):
+        return {}
+    problem: str | None = None
+    data: Any = None
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_STATE_BYTES + 1)
+        if len(raw) > MAX_STATE_BYTES:
+            problem = _("it is far too large")
+        else:
+            data = json.loads(raw.decode("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except IsADirectoryError:
+        problem = _("it is a folder, not a file")
+    except OSError as exc:
+        problem = _("it cannot be read: {reason}").format(reason=describe_os_error(exc, path))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        problem = _("it is not valid JSON")
+    if problem is None and not isinstance(data, dict):
+        problem = _("it does not hold a set of named values")
+    if problem is None:
+        assert isinstance(data, dict)
+        return data
+    if path.is_dir() and not path.is_symlink():
+        message = _("The app state file {path} could not be used: {why}. It was left in place; "
+                    "HipBreak starts fresh and cannot remember its state until it is moved.").format(
+            path=path, why=problem)
+    else:
+        try:
+            backup = move_aside(path)
+            message = _("The app state file could not be used: {why}. It was kept as {backup}; "
+                        "HipBreak starts fresh (last break, snooze and pause are forgotten).").format(
+                why=problem, backup=backup)
+        except StorageError as exc:
+            message = _("The app state file {path} could not be used: {why}, and could not be moved "
+                        "aside ({error}). HipBreak starts fresh.").format(
+                path=path, why=problem, error=str(exc).rstrip("."))
+    log.warning("%s", message)
+    if warnings is not None:
+        warnings.append(message)
+    return {}
+
+
+def save_state(path: Path | str, data: dict[str, Any]) -> None:
+    """Write ``data`` (JSON-able) atomically; raises :class:`StorageError` with a plain message."""
+    atomic_write_text(path, json.dumps(data, indent=1, sort_keys=True) + "\n", what=_("the app state"))
