@@ -66,7 +66,7 @@ DEFAULT_SIDE_LABELS = (
 )
 DEFAULT_SAFETY_NOTE = LocalizedText.of(
     "Stop if anything hurts. See a professional for persistent pain.",
-    de="Hör auf, wenn etwas schmerzt. Lass anhaltende Schmerzen fachlich abklären.",
+    de="Hör auf, wenn etwas wehtut. Bei anhaltenden Schmerzen wende dich an eine Fachperson.",
 )
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
