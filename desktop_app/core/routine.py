@@ -382,6 +382,10 @@ class _Checker:
     def object(self, value: Any, jpath: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
             return value
+        if not jpath:
+            self.error("", _("must hold one JSON object {{...}} at the top level, got {got}").format(
+                got=_type_name(value)))
+            return None
         self.error(jpath, _("must be an object, got {got}").format(got=_type_name(value)))
         return None
 
@@ -390,7 +394,10 @@ class _Checker:
             self.error(jpath, _("must be a list, got {got}").format(got=_type_name(value)))
             return None
         low, high = bounds
-        if not low <= len(value) <= high:
+        if low == high and len(value) != low:
+            self.error(jpath, _("must have exactly {count} {what}, got {got}").format(
+                count=low, what=what, got=len(value)))
+        elif not low <= len(value) <= high:
             self.error(jpath, _("must have {low}..{high} {what}, got {got}").format(
                 low=low, high=high, what=what, got=len(value)))
         return value
