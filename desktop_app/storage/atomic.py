@@ -42,6 +42,8 @@ def describe_os_error(exc: OSError, path: Path) -> str:
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return _("the disk is full")
     if code == errno.ENOENT:
+        if folder.is_dir():
+            return _("{path} does not exist").format(path=path)
         return _("the folder {folder} does not exist").format(folder=folder)
     if code == errno.ENOTDIR:
         return _("part of the path {path} is a file, not a folder").format(path=path)
