@@ -1,0 +1,156 @@
+"""The three built-in routines load from the real assets, with real illustrations, and fit their brief."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from desktop_app.core.localized import LocalizedText
+from desktop_app.core.player import RoutinePlayer
+from desktop_app.core.routine import (
+    DEFAULT_SIDE_LABELS,
+    Routine,
+    builtin_routines_dir,
+    load_routines,
+    shared_exercises_dir,
+)
+from desktop_app.i18n import assets_dir
+from tests.support.fakeclock import FakeClock
+
+GENERAL_NOTE = "Stop if anything hurts. See a professional for persistent pain."
+STATIC_STRETCHES = ["kneeling-lunge", "ninety-ninety", "deep-squat", "wide-child-pose", "knee-to-chest"]
+
+
+@pytest.fixture(scope="module")
+def routines() -> dict[str, Routine]:
+    result = load_routines([(builtin_routines_dir(), True)])
+    assert result.errors == {}, "\n".join(result.messages())
+    return result.routines
+
+
+def all_texts(routine: Routine) -> list[tuple[str, LocalizedText]]:
+    found: list[tuple[str, LocalizedText]] = [
+        ("title", routine.title), ("summary", routine.summary), ("safety_note", routine.safety_note)]
+    for ex in routine.exercises:
+        found += [(f"{ex.id}.title", ex.title)]
+        found += [(f"{ex.id}.instructions", line) for line in ex.instructions]
+        found += [(f"{ex.id}.{name}", text) for name, text in
+                  (("safety", ex.safety), ("note", ex.note), ("part", ex.part)) if text is not None]
+        if ex.sided:
+            found += [(f"{ex.id}.side_labels", label) for label in ex.side_labels]
+        found += [(f"{ex.id}.label", step.label) for step in ex.steps if step.label is not None]
+    return found
+
+
+def test_the_three_builtins_load_from_the_bundle_aware_assets_folder(routines: dict[str, Routine]) -> None:
+    assert builtin_routines_dir() == assets_dir() / "routines"
+    assert set(routines) == {"hip-flexor-reset", "desk-break", "full-hip-program"}
+    assert all(r.builtin for r in routines.values())
+    assert str(routines["hip-flexor-reset"].title) == "Hip flexor reset"
+    assert str(routines["desk-break"].title) == "Desk-side quick break"
+    assert str(routines["full-hip-program"].title) == "Full hip program"
+
+
+@pytest.mark.parametrize(("routine_id", "low", "high"), [
+    ("hip-flexor-reset", 4 * 60, 5 * 60),
+    ("desk-break", 90, 150),  # "about 2 minutes"
+    ("full-hip-program", 12 * 60, 15 * 60),
+])
+def test_durations_with_default_prep_and_switch(
+    routines: dict[str, Routine], routine_id: str, low: int, high: int
+) -> None:
+    routine = routines[routine_id]
+    seconds = routine.estimated_seconds(prep_seconds=5, switch_seconds=5)
+    assert low <= seconds <= high
+    player = RoutinePlayer(routine, FakeClock(), prep_seconds=5, switch_seconds=5)
+    assert player.total_seconds == seconds
+
+
+@pytest.mark.parametrize("prep_switch", [(0, 2), (5, 5), (30, 30)])
+def test_player_layout_matches_the_estimate(
+    routines: dict[str, Routine], prep_switch: tuple[int, int]
+) -> None:
+    prep, switch = prep_switch
+    for routine in routines.values():
+        player = RoutinePlayer(routine, FakeClock(), prep_seconds=prep, switch_seconds=switch)
+        assert player.total_seconds == pytest.approx(routine.estimated_seconds(prep, switch))
+
+
+def test_hip_flexor_reset_is_the_five_floor_stretches(routines: dict[str, Routine]) -> None:
+    routine = routines["hip-flexor-reset"]
+    assert routine.position == "floor"
+    assert [e.id for e in routine.exercises] == STATIC_STRETCHES
+    steps = [[(s.kind, s.seconds, s.sided) for s in e.steps] for e in routine.exercises]
+    assert steps == [
+        [("hold", 30, True)],
+        [("hold", 30, True)],
+        [("hold", 30, False)],
+        [("hold", 20, False), ("hold", 20, False)],
+        [("hold", 20, True)],
+    ]
+    lunge, ninety, *_rest, knee = routine.exercises
+    assert [str(t) for t in lunge.side_labels] == ["Left leg forward", "Right leg forward"]
+    assert [str(t) for t in knee.side_labels] == ["Left knee in", "Right knee in"]
+    assert ninety.note is not None and "Variant" in str(ninety.note)
+
+
+def test_desk_break_is_standing_around_a_hip_flexor_stretch(routines: dict[str, Routine]) -> None:
+    routine = routines["desk-break"]
+    assert routine.position == "standing"
+    ids = [e.id for e in routine.exercises]
+    assert set(ids) == {"standing-hip-flexor", "standing-quad", "standing-march"}
+    by_id = {e.id: e for e in routine.exercises}
+    assert all(s.sided for s in by_id["standing-hip-flexor"].steps + by_id["standing-quad"].steps)
+    march = by_id["standing-march"].steps
+    assert all(s.kind == "reps" and s.tempo_seconds for s in march)
+
+
+def test_full_program_has_warm_up_stretch_and_strength_parts(routines: dict[str, Routine]) -> None:
+    routine = routines["full-hip-program"]
+    assert [str(p) for p in routine.parts] == ["Warm-up", "Stretch", "Strengthen"]
+    by_part: dict[str, list[str]] = {}
+    for ex in routine.exercises:
+        assert ex.part is not None
+        by_part.setdefault(str(ex.part), []).append(ex.id)
+    assert by_part == {
+        "Warm-up": ["leg-swings", "cat-cow", "hip-circles"],
+        "Stretch": STATIC_STRETCHES,
+        "Strengthen": ["glute-bridge", "dead-bug", "side-lying-leg-raise"],
+    }
+    for ex in routine.exercises:
+        if str(ex.part) == "Strengthen":
+            assert any(s.kind == "reps" and s.tempo_seconds for s in ex.steps), ex.id
+    sided = {e.id for e in routine.exercises if e.sided}
+    assert {"leg-swings", "hip-circles", "dead-bug", "side-lying-leg-raise"} <= sided
+
+
+def test_every_exercise_has_its_pose_and_real_illustration(routines: dict[str, Routine]) -> None:
+    shared = shared_exercises_dir().resolve()
+    for routine in routines.values():
+        for ex in routine.exercises:
+            assert ex.pose == ex.id
+            assert ex.illustration == shared / f"{ex.id}.svg"
+            assert ex.illustration.is_file() and ex.illustration.stat().st_size > 0
+
+
+def test_every_text_is_in_english_and_german(routines: dict[str, Routine]) -> None:
+    for routine in routines.values():
+        for where, text in all_texts(routine):
+            assert set(text.languages) == {"en", "de"}, f"{routine.id}: {where}"
+            assert text.get("de").strip() and text.get("de") != text.get("en"), f"{routine.id}: {where}"
+
+
+def test_safety_wording(routines: dict[str, Routine]) -> None:
+    for routine in routines.values():
+        assert str(routine.safety_note) == GENERAL_NOTE
+        assert routine.safety_note.get("de") != GENERAL_NOTE
+        sided = [e for e in routine.exercises if e.sided]
+        assert all(e.side_labels != DEFAULT_SIDE_LABELS for e in sided), routine.id
+    for ex in routines["hip-flexor-reset"].exercises:
+        assert ex.safety is not None, ex.id
+    # health guidance, not medical claims
+    claims = re.compile(r"\b(cure[sd]?|heal(s|ed|ing)?|treat(s|ment)?|guarantee[sd]?|fix(es)? your)\b", re.I)
+    for routine in routines.values():
+        for where, text in all_texts(routine):
+            assert not claims.search(text.english), f"{routine.id}: {where}: {text.english}"
