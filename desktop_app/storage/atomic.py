@@ -16,9 +16,11 @@ read-only."). User data is never deleted here: a bad file is renamed to
 from __future__ import annotations
 
 import errno
+import glob
 import logging
 import os
 import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -72,6 +74,29 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+#: A temp file this old was left by a writer that died (``kill -9``, power cut), not one in progress.
+STALE_TEMP_SECONDS = 60.0
+
+
+def _remove_stale_temps(folder: Path, name: str) -> None:
+    """Tidy up temp files of ``name`` left by a writer killed mid-write.
+
+    They hold only a copy of data that was being saved, never the user's only
+    copy (the real file was untouched), so removing them deletes no user data.
+    """
+    now = time.time()
+    try:
+        candidates = list(folder.glob(f".{glob.escape(name)}.*.tmp"))
+    except OSError:
+        return
+    for leftover in candidates:
+        try:
+            if now - leftover.lstat().st_mtime > STALE_TEMP_SECONDS:
+                leftover.unlink()
+        except OSError as exc:
+            log.debug("cannot remove stale temp file %s: %s", leftover, exc)
+
+
 def atomic_write_text(path: Path | str, text: str, what: str | None = None) -> None:
     """Replace ``path`` with ``text`` (UTF-8) so that readers see old or new, never half.
 
@@ -95,6 +120,7 @@ def atomic_write_text(path: Path | str, text: str, what: str | None = None) -> N
         os.replace(tmp, target)
         tmp = None
         _fsync_dir(folder)
+        _remove_stale_temps(folder, target.name)
     except OSError as exc:
         reason = describe_os_error(exc, target)
         raise StorageError(_("Cannot save {what}: {reason}.").format(what=label, reason=reason)) from exc

@@ -261,8 +261,28 @@ class _NewerSchema(Exception):
     """The file was written by a newer HipBreak."""
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _check_header(path: Path) -> None:
+    """Recognise a file that is not a database *before* SQLite opens it.
+
+    SQLite may tidy away a -wal file when a connection closes; checking the
+    header ourselves first means a garbage file's companions reach the backup
+    untouched.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    if head and head != _SQLITE_MAGIC:
+        raise _Damaged(_("file is not a database"))
+
+
 def _connect_rw(path: Path) -> sqlite3.Connection:
     """Open (or create) the database, check it, and bring the schema up to date."""
+    _check_header(path)
     conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
     try:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -108,3 +109,17 @@ def test_move_aside_failure_is_a_storage_error(tmp_path: Path) -> None:
     expected = r"Cannot move .*missing\.json aside: .*missing\.json does not exist\."
     with pytest.raises(StorageError, match=expected):
         move_aside(tmp_path / "missing.json")
+
+
+def test_temp_files_left_by_a_killed_writer_are_tidied_later(tmp_path: Path) -> None:
+    target = tmp_path / "settings.json"
+    stale = tmp_path / ".settings.json.abc123.tmp"
+    fresh = tmp_path / ".settings.json.def456.tmp"   # maybe a writer in progress right now
+    other = tmp_path / ".state.json.zzz.tmp"          # belongs to another file
+    for leftover in (stale, fresh, other):
+        leftover.write_text("partial")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    atomic_write_text(target, "new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, fresh.name, other.name])
