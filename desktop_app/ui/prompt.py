@@ -1,0 +1,224 @@
+"""The break prompt: a small window that asks, and never grabs the keyboard.
+
+Why it is shown the way it is: a reminder that steals focus eats the next
+keystrokes of whatever the user was typing (a password, a chat message).
+Under openbox and similar window managers ``Qt.Tool``, ``Qt.Dialog`` and
+``WindowStaysOnTopHint`` each steal focus on their own; only
+``WA_ShowWithoutActivating`` with *no* ``activateWindow()`` leaves the typing
+where it was. ``Qt.WindowDoesNotAcceptFocus`` would also do it, but then a
+click could never give the prompt focus, and its keys (Enter starts, Esc
+snoozes, S skips, all handled in ``keyPressEvent`` so they work whichever
+button has focus) must work once the user clicks it.
+
+The window only reports what was chosen (signals); the controller decides
+what that means. Closing it with the title-bar button counts as a snooze by
+the default amount, exactly like Esc, so the reminder is never silently lost.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.settings import SNOOZE_OPTIONS
+from desktop_app.i18n import _
+from desktop_app.ui.tray_menu import format_minutes
+
+_STYLE = """
+#promptAccent { background: %s; min-width: 6px; max-width: 6px; }
+#promptHeading { font-size: 13pt; font-weight: 600; }
+"""
+
+
+class PromptWindow(QWidget):
+    """The break prompt. One instance lives at a time (the controller keeps it)."""
+
+    #: Start routine (button or Enter).
+    start_requested = Signal()
+    #: Snooze; minutes, or 0 for the user's default (Esc, the button face, closing the window).
+    snooze_requested = Signal(int)
+    #: Skip this break (button or S).
+    skip_requested = Signal()
+
+    def __init__(self, default_snooze_minutes: int, parent: QWidget | None = None) -> None:
+        flags = (Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint
+                 | Qt.WindowType.WindowCloseButtonHint)
+        super().__init__(parent, flags)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        self.setObjectName("breakPrompt")
+        self.setWindowTitle(_("HipBreak: time for a break"))
+        self._default_snooze = default_snooze_minutes
+        self._answered = False
+        self._kind = "hourly"
+
+        self.heading = QLabel()
+        self.heading.setObjectName("promptHeading")
+        self.sitting_label = QLabel()
+        self.routine_label = QLabel()
+        self.routine_label.setWordWrap(True)
+        self.hint_label = QLabel(_("Enter starts · Esc snoozes · S skips"))
+        self.hint_label.setEnabled(False)
+
+        self.start_button = QPushButton(_("Start routine"))
+        self.start_button.setDefault(True)
+        self.start_button.setAutoDefault(True)
+        self.start_button.setAccessibleName(_("Start routine"))
+        self.start_button.clicked.connect(self._on_start)
+
+        self.snooze_button = QToolButton()
+        self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.snooze_button.setAccessibleName(_("Snooze"))
+        self.snooze_button.clicked.connect(lambda: self._on_snooze(0))
+        self.snooze_menu = QMenu(self.snooze_button)
+        self.snooze_menu.setAccessibleName(_("Snooze for"))
+        for minutes in SNOOZE_OPTIONS:
+            action = self.snooze_menu.addAction(_("{m} min").format(m=minutes))
+            action.triggered.connect(lambda _checked=False, m=minutes: self._on_snooze(m))
+        self.snooze_button.setMenu(self.snooze_menu)
+
+        self.skip_button = QPushButton(_("Skip"))
+        self.skip_button.setAutoDefault(False)
+        self.skip_button.setAccessibleName(_("Skip this break"))
+        self.skip_button.clicked.connect(self._on_skip)
+
+        for label, name in ((self.heading, _("Prompt heading")), (self.sitting_label, _("Sitting time")),
+                            (self.routine_label, _("Routine")), (self.hint_label, _("Keyboard keys"))):
+            label.setAccessibleName(name)
+
+        self.accent = QWidget()
+        self.accent.setObjectName("promptAccent")
+        self.accent.setAccessibleName(_("Accent"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.snooze_button)
+        buttons.addWidget(self.skip_button)
+        texts = QVBoxLayout()
+        texts.addWidget(self.heading)
+        texts.addWidget(self.sitting_label)
+        texts.addWidget(self.routine_label)
+        texts.addLayout(buttons)
+        texts.addWidget(self.hint_label)
+        outer = QHBoxLayout(self)
+        outer.addWidget(self.accent)
+        outer.addLayout(texts)
+
+        self.set_default_snooze(default_snooze_minutes)
+        self.show_status("hourly", 0.0, "")
+
+    # --- content -----------------------------------------------------------------
+    def set_default_snooze(self, minutes: int) -> None:
+        """The snooze that Esc, the button face and closing the window apply."""
+        self._default_snooze = minutes
+        self.snooze_button.setText(_("Snooze {m} min").format(m=minutes))
+        self.snooze_button.setToolTip(_("Snooze {m} min; the arrow offers other lengths").format(m=minutes))
+
+    def show_status(self, kind: str, sitting_seconds: float, routine_title: str) -> None:
+        """Fill in the text: prompt kind ("hourly"/"daily"), sitting time and the routine it offers."""
+        self._kind = kind
+        daily = kind == "daily"
+        self.setProperty("kind", kind)
+        if daily:
+            self.setWindowTitle(_("HipBreak: your daily session"))
+            self.heading.setText(_("Time for your daily session"))
+        else:
+            self.setWindowTitle(_("HipBreak: time for a break"))
+            self.heading.setText(_("Time to stand up and stretch"))
+        sitting = format_minutes(sitting_seconds)
+        self.sitting_label.setText(_("You have been sitting for {t}.").format(t=sitting))
+        self.routine_label.setText(_("Routine: {title}").format(title=routine_title) if routine_title else "")
+        self.routine_label.setVisible(bool(routine_title))
+        self.setStyleSheet(_STYLE % ("#7aa7ff" if daily else "#ff8a3d"))
+        self.setAccessibleName(self.heading.text())
+        texts = (self.sitting_label.text(), self.routine_label.text())
+        self.setAccessibleDescription(" ".join(t for t in texts if t))
+
+    @property
+    def kind(self) -> str:
+        """"hourly" or "daily": which prompt is on screen."""
+        return self._kind
+
+    # --- showing -----------------------------------------------------------------
+    def present(self, near: QRect | None = None) -> None:
+        """Show the prompt (again) near ``near`` (the tray icon), without taking keyboard focus."""
+        self._answered = False
+        self.adjustSize()
+        self.move(self._position(near))
+        if self.isVisible():
+            self.raise_()
+        else:
+            self.show()
+
+    def _position(self, near: QRect | None) -> QPoint:
+        """Next to the tray icon when its place is known, else the bottom-right corner of the screen."""
+        size = self.sizeHint().expandedTo(self.minimumSizeHint())
+        screen = None
+        if near is not None and near.isValid():
+            screen = QGuiApplication.screenAt(near.center())
+        screen = screen or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+        margin = 12
+        if near is not None and near.isValid():
+            x = near.center().x() - size.width() // 2
+            above = near.top() - size.height() - margin
+            y = near.bottom() + margin if near.center().y() < area.center().y() else above
+        else:
+            x = area.right() - size.width() - margin
+            y = area.bottom() - size.height() - margin * 4
+        x = max(area.left() + margin, min(x, area.right() - size.width() - margin))
+        y = max(area.top() + margin, min(y, area.bottom() - size.height() - margin))
+        return QPoint(x, y)
+
+    def dismiss(self) -> None:
+        """Close without reporting an answer (the core already left the due stage)."""
+        self._answered = True
+        self.hide()
+
+    # --- answers -----------------------------------------------------------------
+    def _answer(self) -> bool:
+        if self._answered:
+            return False
+        self._answered = True
+        self.hide()
+        return True
+
+    def _on_start(self) -> None:
+        if self._answer():
+            self.start_requested.emit()
+
+    def _on_snooze(self, minutes: int) -> None:
+        if self._answer():
+            self.snooze_requested.emit(minutes)
+
+    def _on_skip(self) -> None:
+        if self._answer():
+            self.skip_requested.emit()
+
+    # --- Qt overrides ------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._on_start()
+        elif key == Qt.Key.Key_Escape:
+            self._on_snooze(0)
+        elif key == Qt.Key.Key_S and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self._on_skip()
+        else:
+            super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._answered:
+            self._on_snooze(0)
+        super().closeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._answered = False

@@ -1,0 +1,90 @@
+"""The painted tray icon: sizes, looks, ring fill and contrast on light and dark panels."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.ui.tray_icon import ICON_SIZES, LOOKS, PIXEL_RATIOS, RING_STEPS, IconLook, paint_pixmap, tray_icon
+
+
+def _image(look: IconLook, size: int = 32, ratio: float = 1.0) -> QImage:
+    return paint_pixmap(look, size, ratio).toImage().convertToFormat(QImage.Format.Format_ARGB32)
+
+
+def _on(background: str, look: IconLook, size: int = 32) -> QImage:
+    """The icon composed onto a panel colour, as a tray host would show it."""
+    image = QImage(size, size, QImage.Format.Format_ARGB32)
+    image.fill(QColor(background))
+    painter = QPainter(image)
+    painter.drawPixmap(0, 0, paint_pixmap(look, size))
+    painter.end()
+    return image
+
+
+def _count(image: QImage, predicate) -> int:  # type: ignore[no-untyped-def]
+    return sum(1 for y in range(image.height()) for x in range(image.width()) if predicate(image.pixelColor(x, y)))
+
+
+@pytest.mark.parametrize("size", ICON_SIZES)
+@pytest.mark.parametrize("ratio", PIXEL_RATIOS)
+def test_every_size_is_drawn_at_its_own_pixel_size(qapp: QApplication, size: int, ratio: float) -> None:
+    pixmap = paint_pixmap(IconLook("working", 0.5), size, ratio)
+    assert pixmap.width() == round(size * ratio)
+    assert pixmap.devicePixelRatio() == ratio
+    image = pixmap.toImage()
+    # the corner is transparent (round icon), the centre is painted
+    assert image.pixelColor(0, 0).alpha() == 0
+    assert image.pixelColor(pixmap.width() // 2, pixmap.width() // 2).alpha() == 255
+
+
+def test_icon_offers_every_size_for_normal_and_hidpi_screens(qapp: QApplication) -> None:
+    sizes = {s.width() for s in tray_icon(IconLook("due", 1.0)).availableSizes()}
+    for size in ICON_SIZES:
+        assert size in sizes and size * 2 in sizes
+
+
+def test_every_look_is_distinct(qapp: QApplication) -> None:
+    images = {look: _image(IconLook.for_status(look, 1800, 3600)) for look in LOOKS if look != "off_hours"}
+    names = list(images)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert images[a] != images[b], f"{a} and {b} look the same"
+
+
+def test_ring_fills_with_sitting_time(qapp: QApplication) -> None:
+    green = QColor("#4fc3a1")
+
+    def ring_pixels(fraction: float) -> int:
+        image = _image(IconLook("working", fraction), 64)
+        return _count(image, lambda c: abs(c.red() - green.red()) < 40 and abs(c.green() - green.green()) < 40
+                      and abs(c.blue() - green.blue()) < 40 and c.alpha() > 200)
+
+    quarter, three_quarters, empty = ring_pixels(0.25), ring_pixels(0.75), ring_pixels(0.0)
+    assert empty == 0
+    assert 0 < quarter < three_quarters
+    assert 2.4 < three_quarters / quarter < 3.6  # about three times as much ring
+
+
+def test_ring_is_quantised_so_the_icon_changes_rarely() -> None:
+    interval = 3600.0
+    step = interval / RING_STEPS
+    a = IconLook.for_status("working", step * 5 + 1, interval)
+    b = IconLook.for_status("working", step * 5 + step / 3, interval)
+    c = IconLook.for_status("working", step * 6, interval)
+    assert a == b
+    assert c != a
+    assert IconLook.for_status("due", 10, interval).fraction == 1.0
+    assert IconLook.for_status("standing", 3000, interval).fraction == 0.0
+    assert IconLook.for_status("something-new", 0, interval).look == "working"
+
+
+@pytest.mark.parametrize("panel", ["#ffffff", "#f0f0f0", "#000000", "#303030"])
+@pytest.mark.parametrize("look", ["working", "paused", "away"])
+def test_readable_on_light_and_dark_panels(qapp: QApplication, panel: str, look: str) -> None:
+    """Plenty of pixels differ clearly from the panel colour, whatever it is."""
+    bg = QColor(panel)
+    image = _on(panel, IconLook(look, 0.5), 22)
+    contrasting = _count(image, lambda c: abs(c.lightness() - bg.lightness()) > 80)
+    assert contrasting > 22 * 22 * 0.3
