@@ -106,7 +106,7 @@ def test_daily_prompt_looks_distinct(qtbot: QtBot) -> None:
     window.show_status("daily", 30 * 60, "Full hip program")
     daily = (window.heading.text(), window.windowTitle(), window.styleSheet())
     assert window.kind == "daily"
-    assert all(a != b for a, b in zip(hourly, daily))
+    assert all(a != b for a, b in zip(hourly, daily, strict=True))
     assert "daily" in window.heading.text().lower()
 
 

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.ui.tray_icon import ICON_SIZES, LOOKS, PIXEL_RATIOS, RING_STEPS, IconLook, paint_pixmap, tray_icon
+from desktop_app.ui.tray_icon import (
+    ICON_SIZES,
+    LOOKS,
+    PIXEL_RATIOS,
+    RING_STEPS,
+    IconLook,
+    paint_pixmap,
+    tray_icon,
+)
 
 
 def _image(look: IconLook, size: int = 32, ratio: float = 1.0) -> QImage:
@@ -23,8 +33,9 @@ def _on(background: str, look: IconLook, size: int = 32) -> QImage:
     return image
 
 
-def _count(image: QImage, predicate) -> int:  # type: ignore[no-untyped-def]
-    return sum(1 for y in range(image.height()) for x in range(image.width()) if predicate(image.pixelColor(x, y)))
+def _count(image: QImage, predicate: Callable[[QColor], bool]) -> int:
+    pixels = (image.pixelColor(x, y) for y in range(image.height()) for x in range(image.width()))
+    return sum(1 for color in pixels if predicate(color))
 
 
 @pytest.mark.parametrize("size", ICON_SIZES)
