@@ -8,6 +8,7 @@ import pytest
 
 from desktop_app.core.localized import LocalizedText
 from desktop_app.core.player import RoutinePlayer
+from desktop_app.core.poses import get_pose
 from desktop_app.core.routine import (
     DEFAULT_SIDE_LABELS,
     Routine,
@@ -154,3 +155,9 @@ def test_safety_wording(routines: dict[str, Routine]) -> None:
     for routine in routines.values():
         for where, text in all_texts(routine):
             assert not claims.search(text.english), f"{routine.id}: {where}: {text.english}"
+
+
+def test_every_pose_id_has_a_drawn_figure(routines: dict[str, Routine]) -> None:
+    for routine in routines.values():
+        for ex in routine.exercises:
+            assert get_pose(ex.pose) is not None, f"{routine.id}: {ex.id}: no figure for pose {ex.pose!r}"
