@@ -1,0 +1,740 @@
+"""The routine player window: follow a routine from the floor without touching the computer.
+
+It shows the core's :class:`~desktop_app.core.player.RoutinePlayer` and forwards
+clicks and keys to it; all timing rules live in the core. What this module adds:
+
+* **Timing for the eye.** One :class:`SecondTicker` wakes the window at each
+  whole-second boundary of the current segment's monotonic deadline (plus rep
+  boundaries on rep sets), and at the deadline itself to move to the next
+  segment. That is about one wakeup per second while a routine plays. While
+  the figure animates a rep set, a ~20 fps frame timer runs, but only while the
+  full window is visible and playing; the compact tile and holds use the
+  second ticks alone.
+* **Costs nothing when not needed.** Hidden (not minimised: hidden), paused or
+  finished, no timer runs. Hiding pauses the routine exactly; showing resumes.
+* **Eyes-off cues.** A chime on each new segment, a distinct switch-sides
+  sound, 3-2-1 ticks before a timed segment ends, an end sound, and optional
+  spoken guidance.
+* **Reporting.** ``routine_finished(routine_id, completed, seconds_done,
+  exercises_done)`` is emitted exactly once per window: at the end of the
+  routine (completed=True; the summary page then offers only Close) or when the
+  window is closed early (completed=False). ``seconds_done`` counts real
+  playing time, pauses excluded, including time played before a Restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QHideEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.clock import Clock
+from desktop_app.core.player import (
+    FINISHED,
+    PAUSED,
+    PLAYER_FINISHED,
+    PLAYING,
+    READY,
+    SEGMENT_STARTED,
+    PlayerEvent,
+    Progress,
+    RoutinePlayer,
+    Segment,
+    SegmentKind,
+)
+from desktop_app.core.routine import Routine
+from desktop_app.core.settings import Settings
+from desktop_app.i18n import _, current_language
+from desktop_app.ui.about_dialog import show_about_stretches
+from desktop_app.ui.compact_countdown import CompactCountdown
+from desktop_app.ui.countdown_ring import CountdownRing, format_seconds
+from desktop_app.ui.figure_widget import FigureWidget
+from desktop_app.ui.second_ticker import SecondTicker, displayed_seconds
+from desktop_app.ui.sound import CuePlayer
+from desktop_app.ui.voice import Voice
+from desktop_app.ui.window_placement import place_window, save_geometry
+
+log = logging.getLogger(__name__)
+
+SAFETY_LINE = "Stop if anything hurts. See a professional for persistent pain."
+DEFAULT_SIZE = QSize(500, 640)
+MIN_SIZE = QSize(360, 420)
+#: Frame interval of the figure animation during rep sets (only while visible and playing).
+ANIMATION_INTERVAL_MS = 50
+#: A hold eases the figure into the stretch over this share of the hold (at most HOLD_EASE_MAX_S).
+HOLD_EASE_SHARE = 0.4
+HOLD_EASE_MAX_S = 8.0
+#: Timed segments tick 3-2-1 before they end.
+TICK_SECONDS = (3, 2, 1)
+
+
+def smoothstep(x: float) -> float:
+    """Ease-in-out on 0..1, so the figure starts and stops moving gently."""
+    x = min(1.0, max(0.0, x))
+    return x * x * (3.0 - 2.0 * x)
+
+
+def format_duration(seconds: float) -> str:
+    """"4 min 05 s" / "45 s", for the summary."""
+    total = max(0, round(seconds))
+    if total < 60:
+        return _("{s} s").format(s=total)
+    return _("{m} min {s:02d} s").format(m=total // 60, s=total % 60)
+
+
+def kind_name(kind: SegmentKind) -> str:
+    """The word shown for a segment kind."""
+    return {
+        SegmentKind.PREP: _("Get ready"),
+        SegmentKind.HOLD: _("Hold"),
+        SegmentKind.REPS: _("Reps"),
+        SegmentKind.REST: _("Rest"),
+        SegmentKind.SWITCH: _("Switch sides"),
+    }[kind]
+
+
+def segment_status(segment: Segment) -> str:
+    """One line under the title: what to do now, e.g. "Hold · Left leg forward"."""
+    parts = [kind_name(segment.kind)]
+    if segment.label and segment.kind not in (SegmentKind.PREP, SegmentKind.SWITCH):
+        parts = [segment.label]
+    if segment.side_label:
+        if segment.kind == SegmentKind.SWITCH:
+            parts.append(_("next: {side}").format(side=segment.side_label))
+        else:
+            parts.append(segment.side_label)
+    return " · ".join(parts)
+
+
+def next_text(current: Segment, following: Segment | None) -> str:
+    """The "Next: …" line."""
+    if following is None:
+        return _("Next: done")
+    if following.exercise_index != current.exercise_index:
+        return _("Next: {title}").format(title=following.title)
+    what = kind_name(following.kind)
+    if following.label and following.kind not in (SegmentKind.PREP, SegmentKind.SWITCH):
+        what = following.label
+    if following.side_label and following.kind != SegmentKind.SWITCH:
+        what = f"{what} · {following.side_label}"
+    return _("Next: {what}").format(what=what)
+
+
+def spoken_guidance(segment: Segment) -> str:
+    """What the voice says when ``segment`` starts."""
+    if segment.kind == SegmentKind.PREP:
+        text = _("Get ready. {title}.").format(title=segment.title)
+        if segment.side_label:
+            text += " " + _("{side}.").format(side=segment.side_label)
+        return text
+    if segment.kind == SegmentKind.SWITCH:
+        return _("Switch sides. {side}.").format(side=segment.side_label or "")
+    if segment.kind == SegmentKind.REPS:
+        return _("{reps} reps.").format(reps=segment.reps or 0)
+    if segment.kind == SegmentKind.REST:
+        return _("Rest.")
+    return _("Hold for {seconds} seconds.").format(seconds=round(segment.seconds))
+
+
+class TextScrollArea(QScrollArea):
+    """A frameless scroll area that asks for exactly the height its wrapped label needs.
+
+    At large sizes the instructions show in full and the figure takes the rest;
+    in a 360x420 window an exercise with a long text scrolls instead of being cut off.
+    """
+
+    MIN_LINES = 3
+
+    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = label
+        self.setWidget(label)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.viewport().setAutoFillBackground(False)
+        label.setAutoFillBackground(False)
+
+    def needed_height(self) -> int:
+        """Height of the whole text at the current width."""
+        width = max(50, self.viewport().width() if self.width() > 0 else 300)
+        return max(0, self.label.heightForWidth(width))
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.needed_height() + 2)
+
+    def minimumSizeHint(self) -> QSize:
+        line = self.label.fontMetrics().lineSpacing()
+        return QSize(50, min(self.needed_height(), self.MIN_LINES * line) + 2)
+
+    def refit(self) -> None:
+        """Call after the text or font changed: recompute what the layout is asked for."""
+        self.setMaximumHeight(self.needed_height() + 2)
+        self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.setMaximumHeight(self.needed_height() + 2)
+
+
+class PlayerWindow(QWidget):
+    """Plays one routine. Create it, show it; it starts when first shown."""
+
+    routine_finished = Signal(str, bool, float, int)
+    geometry_changed = Signal(bytes)
+
+    def __init__(self, routine: Routine, settings: Settings, clock: Clock, *, geometry: bytes | None = None,
+                 parent: QWidget | None = None, anchor: QRect | None = None, lang: str | None = None,
+                 voice_engine: str | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.routine = routine
+        self.settings = settings
+        self.clock = clock
+        self.lang = lang or current_language()
+        self.player = RoutinePlayer(routine, clock, prep_seconds=settings.prep_seconds,
+                                    switch_seconds=settings.switch_seconds, lang=self.lang)
+        self._reported = False
+        self._closing = False
+        self._away_paused = False
+        self._hidden_paused = False
+        self._changing_window = False
+        self._seconds_before_restart = 0.0
+        self._exercises_before_restart = 0
+        self._shown_segment = -1
+        self._scale = 0.0
+
+        self.setObjectName("player_window")
+        self.setWindowTitle(_("HipBreak: {title}").format(title=routine.title.get(self.lang)))
+        self.setMinimumSize(MIN_SIZE)
+
+        self.ticker = SecondTicker(clock, self)
+        self.ticker.ticked.connect(self._on_ticker_ticked)
+        self.ticker.deadline_reached.connect(self._on_ticker_deadline_reached)
+        self.animation_timer = QTimer(self)
+        self.animation_timer.setObjectName("figure_animation_timer")
+        self.animation_timer.setInterval(ANIMATION_INTERVAL_MS)
+        self.animation_timer.timeout.connect(self._on_animation_timer_timeout)
+
+        self.sound = CuePlayer(settings.sound_enabled, settings.volume_percent, parent=self)
+        self.voice = Voice(settings.voice_enabled, self.lang, engine=voice_engine, parent=self)
+
+        self._build()
+        self.compact = CompactCountdown()
+        self.compact.expand_requested.connect(self._on_compact_expand_requested)
+        self.compact.pause_toggled.connect(self.toggle_pause)
+        self._shortcuts()
+        place_window(self, geometry, DEFAULT_SIZE, anchor)
+        self._refresh(full=True)
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        self.progress_label = QLabel(self)
+        self.progress_label.setObjectName("progress_label")
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setFixedHeight(6)
+        self.progress_bar.setAccessibleName(_("Routine progress"))
+
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("title_label")
+        self.title_label.setWordWrap(True)
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("status_label")
+        self.status_label.setWordWrap(True)
+
+        self.figure = FigureWidget(self)
+        self.figure.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.figure.setMinimumSize(120, 110)
+        self.ring = CountdownRing(self)
+
+        self.instructions_label = QLabel(self)
+        self.instructions_label.setObjectName("instructions_label")
+        self.instructions_label.setWordWrap(True)
+        self.instructions_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.instructions_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.instructions_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.instructions_scroll = TextScrollArea(self.instructions_label, self)
+        self.next_label = QLabel(self)
+        self.next_label.setObjectName("next_label")
+        self.next_label.setWordWrap(True)
+
+        media = QHBoxLayout()
+        media.setSpacing(8)
+        media.addWidget(self.figure, 3)
+        media.addWidget(self.ring, 2)
+        play_page = QWidget(self)
+        play_layout = QVBoxLayout(play_page)
+        play_layout.setContentsMargins(0, 0, 0, 0)
+        play_layout.setSpacing(3)
+        play_layout.addLayout(media, 1)
+        play_layout.addWidget(self.instructions_scroll)
+        play_layout.addWidget(self.next_label)
+
+        self.summary_label = QLabel(self)
+        self.summary_label.setObjectName("summary_label")
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(play_page)
+        self.pages.addWidget(self.summary_label)
+
+        self.safety_label = QLabel(_(SAFETY_LINE), self)
+        self.safety_label.setObjectName("safety_label")
+        self.safety_label.setWordWrap(True)
+        self.safety_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.pause_button = self._button(_("Pause"), _("Pause or resume (Space)"), self.toggle_pause)
+        self.back_button = self._button(_("Back"), _("Previous segment (Left arrow)"), self.go_back)
+        self.skip_button = self._button(_("Skip"), _("Next segment (Right arrow)"), self.skip)
+        self.restart_button = self._button(_("Restart"), _("Start the routine again (R)"), self.restart)
+        self.close_button = self._button(_("Close"), _("Close the player (Esc)"), self.close)
+        controls = QHBoxLayout()
+        controls.setSpacing(4)
+        for button in (self.pause_button, self.back_button, self.skip_button, self.restart_button,
+                       self.close_button):
+            controls.addWidget(button)
+
+        # View controls sit in the header row: at 360x420 every line of height counts.
+        self.on_top_button = self._button(_("On top"), _("Keep this window above other windows"), None)
+        self.on_top_button.setCheckable(True)
+        self.on_top_button.toggled.connect(self.set_stay_on_top)
+        self.compact_button = self._button(_("Compact"), _("A small countdown that stays on top"),
+                                           self.enter_compact)
+        self.about_button = self._button(_("About…"), _("About these stretches"), self.show_about)
+        header = QHBoxLayout()
+        header.setSpacing(4)
+        header.addWidget(self.progress_label, 1)
+        for button in (self.on_top_button, self.compact_button, self.about_button):
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            button.setMinimumHeight(24)
+            small = QFont(button.font())
+            small.setPixelSize(11)
+            button.setFont(small)
+            header.addWidget(button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(3)
+        layout.addLayout(header)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.safety_label)
+        layout.addLayout(controls)
+        self._apply_scale(force=True)
+
+    def _button(self, text: str, tip: str, slot: Callable[[], object] | None) -> QToolButton:
+        # Tool buttons, because push buttons insist on 80 px each and five of them
+        # would not fit the 360 px minimum width.
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        button.setMinimumHeight(28)
+        button.setToolTip(tip)
+        button.setAccessibleName(text)
+        button.setAccessibleDescription(tip)
+        # Space must toggle pause, never "click the focused button" a second time.
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        if slot is not None:
+            button.clicked.connect(slot)
+        return button
+
+    def _shortcuts(self) -> None:
+        bindings = (
+            (Qt.Key.Key_Space, self.toggle_pause),
+            (Qt.Key.Key_Left, self.go_back),
+            (Qt.Key.Key_Right, self.skip),
+            (Qt.Key.Key_R, self.restart),
+            (Qt.Key.Key_Escape, self.close),
+        )
+        self.shortcuts: list[QShortcut] = []
+        for key, slot in bindings:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+            self.shortcuts.append(shortcut)
+
+    # ------------------------------------------------------------------ public API
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Follow sound, volume and voice changes while playing (segment lengths stay as started)."""
+        self.settings = settings
+        self.sound.apply_settings(settings.sound_enabled, settings.volume_percent)
+        self.voice.set_enabled(settings.voice_enabled)
+
+    def pause_for_away(self) -> None:
+        """The screen locked or the machine is suspending: pause exactly, remember why."""
+        if self.player.state == PLAYING:
+            self._handle(self.player.pause())
+            self._away_paused = self.player.state == PAUSED
+            self._sync_timers()
+            self._refresh()
+
+    def resume_after_away(self) -> None:
+        """The user is back: resume if (and only if) the away pause is still in effect."""
+        if self._away_paused and self.player.state == PAUSED:
+            self._away_paused = False
+            if self._is_shown():
+                self._handle(self.player.resume())
+            else:
+                self._hidden_paused = True
+            self._sync_timers()
+            self._refresh()
+        self._away_paused = False
+
+    def toggle_pause(self) -> None:
+        """Space / the Pause button."""
+        if self.player.state == PLAYING:
+            self._handle(self.player.pause())
+        elif self.player.state == PAUSED:
+            self._away_paused = self._hidden_paused = False
+            self._handle(self.player.resume())
+        elif self.player.state == READY:
+            self._handle(self.player.start())
+        self._sync_timers()
+        self._refresh()
+
+    def skip(self) -> None:
+        """Right arrow / Skip: on to the next segment."""
+        if self.player.state in (PLAYING, PAUSED):
+            self._handle(self.player.skip())
+            self._sync_timers()
+            self._refresh()
+
+    def go_back(self) -> None:
+        """Left arrow / Back: the start of the previous segment."""
+        if self.player.state in (PLAYING, PAUSED):
+            self._handle(self.player.back())
+            self._sync_timers()
+            self._refresh()
+
+    def restart(self) -> None:
+        """R / Restart: play from the beginning (not after the routine finished: it was reported)."""
+        if self.player.state in (FINISHED, READY) or self._reported:
+            return
+        self._seconds_before_restart += self.player.elapsed_active()
+        self._exercises_before_restart = max(self._exercises_before_restart, self.player.exercises_done())
+        self._away_paused = self._hidden_paused = False
+        self._handle(self.player.restart())
+        self._sync_timers()
+        self._refresh()
+
+    def tick(self) -> None:
+        """Re-read the clock now (what the timers call; tests call it after moving a fake clock)."""
+        if self.ticker.is_active():
+            self.ticker.tick()
+        else:
+            self._advance()
+
+    def seconds_done(self) -> float:
+        """Real seconds played so far, pauses excluded, restarts included."""
+        return self._seconds_before_restart + self.player.elapsed_active()
+
+    def exercises_done(self) -> int:
+        return max(self._exercises_before_restart, self.player.exercises_done())
+
+    def active_timers(self) -> list[QTimer]:
+        """Every QTimer owned by this window that is running (tests: none while hidden/finished)."""
+        return [t for t in self.findChildren(QTimer) if t.isActive()]
+
+    def set_stay_on_top(self, on: bool) -> None:
+        """Keep the full window above other windows."""
+        if bool(self.windowFlags() & Qt.WindowType.WindowStaysOnTopHint) == on:
+            return
+        visible = self.isVisible()
+        self._changing_window = True
+        try:
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, on)
+            if visible:
+                self.show()
+        finally:
+            self._changing_window = False
+        if self.on_top_button.isChecked() != on:
+            self.on_top_button.setChecked(on)
+
+    def enter_compact(self) -> None:
+        """Swap the full window for the small always-on-top countdown."""
+        if self.compact.isVisible():
+            return
+        screen = self.screen()
+        area = screen.availableGeometry() if screen is not None else QRect(0, 0, 800, 600)
+        size = self.compact.size()
+        self.compact.move(area.right() - size.width() - 16, area.top() + 16)
+        self._changing_window = True
+        try:
+            self.compact.show()
+            self.hide()
+        finally:
+            self._changing_window = False
+        self._sync_timers()
+        self._refresh()
+
+    def leave_compact(self) -> None:
+        """Bring the full window back."""
+        if not self.compact.isVisible():
+            return
+        self._changing_window = True
+        try:
+            self.show()
+            self.compact.hide()
+        finally:
+            self._changing_window = False
+        self._sync_timers()
+        self._refresh()
+
+    def show_about(self) -> None:
+        show_about_stretches(self)
+
+    def _on_compact_expand_requested(self) -> None:
+        self.leave_compact()
+
+    # ------------------------------------------------------------------ events
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if event.spontaneous() or self._changing_window:
+            return
+        if self.player.state == READY:
+            self._handle(self.player.start())
+        elif self._hidden_paused and self.player.state == PAUSED:
+            self._hidden_paused = False
+            self._handle(self.player.resume())
+        self._sync_timers()
+        self._refresh()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        # A spontaneous hide is the window manager minimising or unmapping us: keep counting
+        # (the cues matter most when the window is out of sight). Ours means "gone": pause.
+        if event.spontaneous() or self._changing_window:
+            return
+        if not self._is_shown() and self.player.state == PLAYING and not self._closing:
+            self._handle(self.player.pause())
+            self._hidden_paused = self.player.state == PAUSED
+        self._sync_timers()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing = True
+        if not self._reported:
+            self._report(completed=False)
+        self.ticker.stop()
+        self.animation_timer.stop()
+        self.voice.stop()
+        self.compact.close()
+        self.geometry_changed.emit(save_geometry(self))
+        event.accept()
+        super().closeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_scale()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange:
+            self._sync_timers()
+
+    # ------------------------------------------------------------------ timing
+
+    def _is_shown(self) -> bool:
+        return self.isVisible() or self.compact.isVisible()
+
+    def _animating(self) -> bool:
+        segment = self.player.segments[self.player.index]
+        return (self.player.state == PLAYING and segment.kind == SegmentKind.REPS
+                and self.isVisible() and not self.isMinimized())
+
+    def _sync_timers(self) -> None:
+        """Run the ticker only while playing and shown; the frame timer only while a rep set is seen."""
+        deadline = self.player.next_deadline()
+        if deadline is None or not self._is_shown() or self._closing:
+            self.ticker.stop()
+            self.animation_timer.stop()
+            return
+        if self.ticker.deadline != deadline:
+            self.ticker.start(deadline, self._marks(self.player.segments[self.player.index]))
+        if self._animating():
+            if not self.animation_timer.isActive():
+                self.animation_timer.start()
+        else:
+            self.animation_timer.stop()
+
+    @staticmethod
+    def _marks(segment: Segment) -> list[float]:
+        """Remaining-time values where the rep counter changes (rep boundaries)."""
+        if segment.kind != SegmentKind.REPS or not segment.reps or not segment.tempo_seconds:
+            return []
+        return [segment.seconds - k * segment.tempo_seconds for k in range(1, segment.reps)]
+
+    def _on_ticker_ticked(self, shown: int, new_second: bool) -> None:
+        segment = self.player.segments[self.player.index]
+        if (new_second and shown in TICK_SECONDS and segment.kind != SegmentKind.REPS
+                and segment.seconds > shown and self.player.state == PLAYING):
+            self.sound.play("tick")
+        self._refresh()
+
+    def _on_ticker_deadline_reached(self) -> None:
+        self._advance()
+
+    def _on_animation_timer_timeout(self) -> None:
+        progress = self.player.progress()
+        if progress.rep_phase is None:
+            self.animation_timer.stop()
+            return
+        self.figure.set_motion(0.5 - 0.5 * math.cos(2.0 * math.pi * progress.rep_phase))
+
+    def _advance(self) -> None:
+        """The segment deadline passed: let the core move on, then re-arm."""
+        self._handle(self.player.update())
+        self._sync_timers()
+        self._refresh()
+
+    def _handle(self, events: list[PlayerEvent]) -> None:
+        """Play the cues for what the core just did; finish up at the end."""
+        started = [e for e in events if e.kind == SEGMENT_STARTED]
+        if started and self._is_shown():
+            segment = self.player.segments[started[-1].index]
+            self.sound.play("switch" if segment.kind == SegmentKind.SWITCH else "chime")
+            self.voice.say(spoken_guidance(segment))
+        if any(e.kind == PLAYER_FINISHED for e in events):
+            self.sound.play("end")
+            self.voice.say(_("Routine finished. Well done."))
+            self.ticker.stop()
+            self.animation_timer.stop()
+            if not self._reported:
+                self._report(completed=True)
+            if self.compact.isVisible():
+                self.leave_compact()
+
+    def _report(self, completed: bool) -> None:
+        self._reported = True
+        self.routine_finished.emit(self.routine.id, completed, self.seconds_done(), self.exercises_done())
+
+    # ------------------------------------------------------------------ display
+
+    def _refresh(self, full: bool = False) -> None:
+        """Redraw from the core's progress snapshot (cheap; called at each tick)."""
+        progress = self.player.progress()
+        segment = progress.segment
+        if progress.state == FINISHED:
+            self._show_summary(progress)
+            return
+        if full or progress.index != self._shown_segment:
+            self._shown_segment = progress.index
+            self._show_segment(progress)
+        paused = progress.state == PAUSED
+        left_s = displayed_seconds(progress.routine_remaining)
+        left = f"{left_s // 60}:{left_s % 60:02d}"
+        self.progress_label.setText(
+            _("Exercise {n}/{count} · {left} left").format(
+                n=progress.exercise_number, count=progress.exercise_count, left=left))
+        self.progress_bar.setValue(round(progress.fraction_done * 1000))
+        shown = displayed_seconds(progress.remaining)
+        fraction = progress.remaining / segment.seconds if segment.seconds > 0 else 0.0
+        kind = "paused" if paused else segment.kind.value
+        if segment.kind == SegmentKind.REPS and progress.current_rep is not None:
+            big = str(progress.current_rep)
+            caption = _("rep of {reps}").format(reps=segment.reps)
+        else:
+            big = format_seconds(shown)
+            caption = kind_name(segment.kind) if segment.kind != SegmentKind.HOLD else _("seconds")
+        if paused:
+            caption = _("Away: paused") if self._away_paused else _("Paused")
+        self.ring.set_state(big, fraction, caption, kind)
+        compact_label = segment.side_label or kind_name(segment.kind)
+        if segment.kind == SegmentKind.REPS and progress.current_rep is not None:
+            compact_label = _("Rep {n} of {reps}").format(n=progress.current_rep, reps=segment.reps)
+        if paused:
+            compact_label = _("Paused")
+        self.compact.set_state(big, compact_label, fraction, kind)
+        self.pause_button.setText(_("Resume") if paused or progress.state == READY else _("Pause"))
+        self.pause_button.setAccessibleName(self.pause_button.text())
+        if segment.kind == SegmentKind.HOLD:
+            ease_over = min(HOLD_EASE_MAX_S, max(1.0, segment.seconds * HOLD_EASE_SHARE))
+            self.figure.set_motion(smoothstep(progress.segment_elapsed / ease_over))
+        elif segment.kind == SegmentKind.REPS and progress.rep_phase is not None:
+            self.figure.set_motion(0.5 - 0.5 * math.cos(2.0 * math.pi * progress.rep_phase))
+        else:
+            self.figure.set_motion(0.0)
+
+    def _show_segment(self, progress: Progress) -> None:
+        segment = progress.segment
+        self.pages.setCurrentIndex(0)
+        title = segment.title if not segment.part else f"{segment.title}  ({segment.part})"
+        self.title_label.setText(title)
+        self.status_label.setText(segment_status(segment))
+        lines = [f"• {line}" for line in segment.instructions]
+        if segment.note:
+            lines.append(segment.note)
+        if segment.safety:
+            lines.append(f"⚠ {segment.safety}")
+        self.instructions_label.setText("\n".join(lines))
+        self.instructions_scroll.refit()
+        self.instructions_scroll.verticalScrollBar().setValue(0)
+        self.next_label.setText(next_text(segment, progress.next_segment))
+        self.figure.set_exercise(segment.pose, segment.illustration, segment.mirrored)
+        for button in (self.back_button, self.skip_button, self.restart_button, self.pause_button):
+            button.setEnabled(True)
+
+    def _show_summary(self, progress: Progress) -> None:
+        self._shown_segment = -1
+        self.pages.setCurrentIndex(1)
+        self.title_label.setText(self.routine.title.get(self.lang))
+        self.status_label.setText(_("Routine finished. Well done."))
+        count = progress.exercise_count
+        done = self.exercises_done()
+        self.summary_label.setText(
+            _("Time spent: {time}").format(time=format_duration(self.seconds_done())) + "\n"
+            + _("Exercises done: {done} of {count}").format(done=done, count=count) + "\n\n"
+            + _("Stand up, walk a few steps, and carry on."))
+        self.progress_label.setText(_("Finished"))
+        self.progress_bar.setValue(1000)
+        self.ring.set_state("✓", 1.0, _("Done"), "finished")
+        self.compact.set_state("✓", _("Done"), 1.0, "finished")
+        for button in (self.back_button, self.skip_button, self.restart_button, self.pause_button):
+            button.setEnabled(False)
+
+    def _apply_scale(self, force: bool = False) -> None:
+        """Scale the text with the window so it reads from the floor at any size."""
+        scale = min(self.width() / MIN_SIZE.width(), self.height() / MIN_SIZE.height())
+        scale = round(min(2.6, max(1.0, scale)), 2)
+        if not force and abs(scale - self._scale) < 0.05:
+            return
+        self._scale = scale
+        sizes = {
+            self.progress_label: (11, False),
+            self.title_label: (19, True),
+            self.status_label: (16, True),
+            self.instructions_label: (12, False),
+            self.next_label: (13, False),
+            self.summary_label: (17, False),
+            self.safety_label: (11, False),
+        }
+        for label, (pixels, bold) in sizes.items():
+            font = QFont(self.font())
+            font.setPixelSize(round(pixels * scale))
+            font.setBold(bold)
+            if label is self.safety_label:
+                font.setItalic(True)
+            label.setFont(font)
+        self.instructions_scroll.refit()
