@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from desktop_app.core.events import (
     NATURAL_BREAK,
@@ -287,18 +287,76 @@ def self_checks(events: Iterable[Event], tz: tzinfo) -> list[tuple[date, str]]:
     return [(d, r) for _at, d, r in entries]
 
 
+#: The kinds the per-day figures are made of (the stats window need not load the rest).
+DAY_KINDS: frozenset[str] = frozenset(
+    {SITTING_STRETCH, ROUTINE_COMPLETED, ROUTINE_ABANDONED, NATURAL_BREAK, SNOOZED, SKIPPED, PROMPT_SHOWN}
+)
+
+
+class EventSource(Protocol):
+    """Anything that answers time-range queries for events (the history store)."""
+
+    def events(
+        self, since: float | None = None, until: float | None = None, kinds: Collection[str] | None = None
+    ) -> list[Event]: ...
+
+
+@dataclass(frozen=True)
+class StatsSnapshot:
+    """Everything the statistics window and ``hipbreak stats`` show, computed in one go."""
+
+    today: DayTotals
+    #: ``days`` rows, oldest first, the last one being today.
+    rows: list[DayTotals]
+    streaks: Streaks
+    grid: list[list[GridDay]]
+    self_checks: list[tuple[date, str]]
+
+
+def load_snapshot(
+    source: EventSource,
+    today: date,
+    tz: tzinfo,
+    days: int = 30,
+    weeks: int = 12,
+    live: LiveStretch | None = None,
+) -> StatsSnapshot:
+    """Query the history twice (only the rows needed) and compute every figure.
+
+    One query brings the per-day kinds for the chart range; streaks, the grid and
+    the self-check log need only completed routines and self-checks, but from
+    all time, which the (kind, at) index makes cheap.
+    """
+    days = max(days, 1)
+    first_day = today - timedelta(days=days - 1)
+    recent = source.events(since=local_midnight(first_day, tz), kinds=DAY_KINDS)
+    rows = daily_rows(recent, first_day, today, tz, live)
+    rare = source.events(kinds=(ROUTINE_COMPLETED, SELF_CHECK))
+    return StatsSnapshot(
+        today=rows[-1],
+        rows=rows,
+        streaks=streaks(rare, today, tz),
+        grid=consistency_grid(rare, today, tz, weeks),
+        self_checks=self_checks(rare, tz),
+    )
+
+
 __all__ = [
     "DAY_COLUMNS",
+    "DAY_KINDS",
     "SELF_CHECK_RESULTS",
     "DayTotals",
+    "EventSource",
     "GridDay",
     "LiveStretch",
+    "StatsSnapshot",
     "Streaks",
     "completed_days",
     "consistency_grid",
     "daily_rows",
     "day_totals",
     "live_from_status",
+    "load_snapshot",
     "local_day",
     "local_midnight",
     "self_checks",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ from desktop_app.core.stats import (
     daily_rows,
     day_totals,
     live_from_status,
+    load_snapshot,
     self_checks,
     streaks,
 )
@@ -264,3 +266,44 @@ def test_day_totals_to_dict_has_the_export_columns_in_order() -> None:
     assert tuple(data) == DAY_COLUMNS
     assert data["day"] == "2026-11-24"
     assert data["sitting_seconds"] == 10200.0
+
+
+class ListSource:
+    """An in-memory event source answering queries like the history does."""
+
+    def __init__(self, events: list[Event]) -> None:
+        self.all = sorted(events, key=lambda e: e.at)
+        self.queries: list[tuple[float | None, frozenset[str] | None]] = []
+
+    def events(self, since: float | None = None, until: float | None = None,
+               kinds: Collection[str] | None = None) -> list[Event]:
+        wanted = frozenset(kinds) if kinds is not None else None
+        self.queries.append((since, wanted))
+        return [e for e in self.all if (since is None or e.at >= since) and (until is None or e.at < until)
+                and (wanted is None or e.kind in wanted)]
+
+
+def test_load_snapshot_matches_the_separate_computations() -> None:
+    today = date(2026, 11, 24)
+    events = [
+        *a_working_day(),
+        routine_done(at(2026, 11, 23, 17)),
+        routine_done(at(2026, 8, 3, 17)),                                  # long ago: the best streak
+        routine_done(at(2026, 8, 4, 17)),
+        routine_done(at(2026, 8, 5, 17)),
+        Event(ev.SELF_CHECK, at(2026, 9, 1, 8), {"result": "no_room"}),
+        stretch(at(2026, 10, 20, 9), at(2026, 10, 20, 10)),                # before the 30-day range
+        Event(ev.AWAY_STARTED, at(2026, 11, 24, 12), {"reason": "lock"}),  # not needed by any figure
+    ]
+    source = ListSource(events)
+    live = LiveStretch(at(2026, 11, 24, 16, 30), at(2026, 11, 24, 17, 0))
+    snap = load_snapshot(source, today, BERLIN, days=30, live=live)
+    assert snap.rows == daily_rows(events, date(2026, 10, 26), today, BERLIN, live)
+    assert len(snap.rows) == 30 and snap.rows[0].day == date(2026, 10, 26)
+    assert snap.today == snap.rows[-1]
+    assert snap.today.sitting_seconds == 10200.0 + 1800.0
+    assert snap.streaks == Streaks(2, 3)
+    assert snap.grid == consistency_grid(events, today, BERLIN)
+    assert snap.self_checks == [(date(2026, 9, 1), "no_room")]
+    # only the needed kinds were asked for: lock/away rows are never loaded
+    assert all(kinds is not None and ev.AWAY_STARTED not in kinds for _since, kinds in source.queries)
