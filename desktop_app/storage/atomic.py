@@ -33,10 +33,12 @@ class StorageError(Exception):
     """A file could not be read or written. ``str(exc)`` is a sentence fit for the user."""
 
 
-def describe_os_error(exc: OSError, path: Path) -> str:
-    """Say in plain words why an operation on ``path`` failed (no trailing full stop)."""
+def describe_os_error(exc: OSError, path: Path, reading: bool = False) -> str:
+    """Say in plain words why reading or writing ``path`` failed (no trailing full stop)."""
     folder = path.parent
     code = exc.errno
+    if reading and code in (errno.EACCES, errno.EPERM):
+        return _("no permission to read {path}").format(path=path)
     if code == errno.EROFS:
         return _("the folder {folder} is read-only").format(folder=folder)
     if code in (errno.EACCES, errno.EPERM):

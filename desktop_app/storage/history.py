@@ -349,8 +349,9 @@ def open_history(path: Path | str) -> HistoryOpen:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        failed = Path(exc.filename) if exc.filename else path.parent
         reason = _("cannot create the folder {folder} ({why})").format(
-            folder=path.parent, why=describe_os_error(exc, path)
+            folder=path.parent, why=describe_os_error(exc, failed)
         )
         return _null(not_saved.format(reason=reason))
     if path.is_dir():

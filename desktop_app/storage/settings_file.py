@@ -64,7 +64,8 @@ def _read_object(path: Path) -> dict[str, Any]:
         with open(path, "rb") as fh:
             raw = fh.read(MAX_SETTINGS_BYTES + 1)
     except OSError as exc:
-        raise _Unusable(_("it cannot be read: {reason}").format(reason=describe_os_error(exc, path))) from exc
+        reason = describe_os_error(exc, path, reading=True)
+        raise _Unusable(_("it cannot be read: {reason}").format(reason=reason)) from exc
     if len(raw) > MAX_SETTINGS_BYTES:
         raise _Unusable(_("it is far too large to be a settings file"))
     try:

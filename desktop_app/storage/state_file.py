@@ -45,7 +45,8 @@ def load_state(path: Path | str, warnings: list[str] | None = None) -> dict[str,
     except IsADirectoryError:
         problem = _("it is a folder, not a file")
     except OSError as exc:
-        problem = _("it cannot be read: {reason}").format(reason=describe_os_error(exc, path))
+        reason = describe_os_error(exc, path, reading=True)
+        problem = _("it cannot be read: {reason}").format(reason=reason)
     except (UnicodeDecodeError, ValueError, RecursionError):
         problem = _("it is not valid JSON")
     if problem is None and not isinstance(data, dict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from datetime import datetime
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.storage.atomic import StorageError, atomic_write_text, move_aside
+from desktop_app.storage.atomic import StorageError, atomic_write_text, describe_os_error, move_aside
 from tests.storage.hostile import fill_up, readonly, tiny_disk
 
 
@@ -123,3 +124,13 @@ def test_temp_files_left_by_a_killed_writer_are_tidied_later(tmp_path: Path) -> 
     os.utime(other, (old, old))
     atomic_write_text(target, "new")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, fresh.name, other.name])
+
+
+def test_error_wording_for_reading_and_writing(tmp_path: Path) -> None:
+    denied = PermissionError(errno.EACCES, "Permission denied")
+    target = tmp_path / "settings.json"
+    assert describe_os_error(denied, target, reading=True) == f"no permission to read {target}"
+    assert describe_os_error(denied, target) == f"no permission to write in the folder {tmp_path}"
+    assert describe_os_error(OSError(errno.ENOSPC, "No space"), target) == "the disk is full"
+    io_error = OSError(errno.EIO, "Input/output error")
+    assert describe_os_error(io_error, target) == f"input/output error ({target})"
