@@ -446,8 +446,8 @@ def draw(pose: Pose, phase: float = 0.0, mirrored: bool = False, eased: bool = T
     floor_y = min([*ys, 0.0]) if (pose.mat and view.elevation) else 0.0
     pad = LINE_WIDTH
     x0, x1 = min(xs) - pad, max(xs) + pad
-    strokes.insert(0, Stroke(((x0 - 6.0, floor_y), (x1 + 6.0, floor_y)), "floor"))
-    bounds = (x0 - 6.0, min([*ys, floor_y]) - pad, x1 + 6.0, max(ys) + pad)
+    strokes.insert(0, Stroke(((x0 - 3.0, floor_y), (x1 + 3.0, floor_y)), "floor"))
+    bounds = (x0 - 3.0, min([*ys, floor_y]) - pad, x1 + 3.0, max(ys) + pad)
     joints = {name: flat(p) for name, p in current.items()}
     drawing = Drawing(tuple(strokes), circles, bounds, LINE_WIDTH, joints)
     return mirror_drawing(drawing) if mirrored else drawing
@@ -630,10 +630,11 @@ def _standing_hip_flexor() -> Pose:
     """Side view: split stance, left leg back and straight with the heel up, right hand on a desk."""
     def frame(lean: float) -> Keyframe:
         k = _frame(spine_low=92, spine_up=90, neck=90,
-                   thigh_l=-112 - lean, shin_l=-112 - lean, foot_l=-45,
+                   thigh_l=-120 - lean, shin_l=-120 - lean, foot_l=-40,
                    upper_arm_l=-100, forearm_l=-60)
         toe = _joint(k, "toe_l")
-        k = _reach(k, "leg_r", (toe[0] + 44.0, toe[1] + 2.5), bend=1.0)
+        # the front foot a short step ahead of the hips, flat; the front knee takes the bend
+        k = _reach(k, "leg_r", (14.0 + lean * 0.5, toe[1] + 1.5), bend=1.0)
         k = _set(k, foot_r=-8)
         chest = _joint(k, "chest")
         return _reach(k, "arm_r", (chest[0] + 25.0 - lean * 0.8, chest[1] - 17.0 - lean * 0.3), bend=-1.0)
@@ -724,7 +725,7 @@ def _dead_bug() -> Pose:
     """Side view, lying on the back: arms up, knees over hips; the left arm and right leg reach long."""
     tuck = _frame(spine_low=180, spine_up=180, neck=150,
                   **_both(upper_arm=92, forearm=92, thigh=90, shin=0, foot=60))
-    reach = _set(tuck, upper_arm_l=168, forearm_l=170, thigh_r=12, shin_r=8, foot_r=60)
+    reach = _set(tuck, upper_arm_l=155, forearm_l=158, thigh_r=12, shin_r=8, foot_r=60)
     return Pose("dead-bug", "Dead bug", keyframes=(tuck, reach),
                 accent=frozenset({"upper_arm_l", "forearm_l", "thigh_r", "shin_r", "foot_r"}),
                 anchor="pelvis", contacts=("head",), mat=True)
@@ -732,7 +733,7 @@ def _dead_bug() -> Pose:
 
 def _side_lying_leg_raise() -> Pose:
     """Front view, lying on the right side, head on the lower arm: the top (left) leg lifts."""
-    base: dict[str, Spec] = {"upper_arm_r": (90, 0), "forearm_r": (90, 0), "upper_arm_l": (-88, -4),
+    base: dict[str, Spec] = {"upper_arm_r": (90, 0), "forearm_r": (100, -70), "upper_arm_l": (-88, -4),
             "forearm_l": (-85, -6), "thigh_r": (-90, 0), "shin_r": (-90, 0), "foot_r": (-90, 0),
             "foot_l": (-90, 0)}
     rest = replace(_frame(**{**base, "thigh_l": (-90, -10), "shin_l": (-90, 0)}), roll=90.0)

@@ -21,7 +21,7 @@ ACCENT = "#e8743b"
 FLOOR = "#8a939e"
 MAT = "#8a939e"
 
-CANVAS_UNITS = (114.0, 104.0)
+CANVAS_UNITS = (132.0, 108.0)
 """The default picture area in figure units (width, height): fits a standing or a lying figure."""
 FLOOR_MARGIN = 6.0
 """Figure units from the floor line to the bottom of the picture."""
