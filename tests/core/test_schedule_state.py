@@ -15,7 +15,9 @@ from tests.support.fakeclock import FakeClock
 MIN = 60.0
 
 
-def restart(clock: FakeClock, sched: BreakScheduler, gap: float = 0.0, reboot: bool = False) -> BreakScheduler:
+def restart(
+    clock: FakeClock, sched: BreakScheduler, gap: float = 0.0, reboot: bool = False
+) -> BreakScheduler:
     """Save the state through JSON (as the state file does), let ``gap`` seconds pass, start again."""
     state = json.loads(json.dumps(sched.to_state()))
     if reboot:
@@ -117,7 +119,8 @@ def test_restart_remembers_the_daily_session_was_done(clock: FakeClock) -> None:
     [
         {},
         {"version": 1, "saved_at": "yesterday", "last_break_at": None},
-        {"saved_at": 1e30, "last_break_at": -5, "sitting_seconds": float("nan"), "next_prompt_in_seconds": []},
+        {"saved_at": 1e30, "last_break_at": -5, "sitting_seconds": float("nan"),
+         "next_prompt_in_seconds": []},
         {"snoozed_until": "soon", "snooze_kind": 3, "paused_until": True, "daily_done_day": "32/13"},
         {"version": 99, "standing": "yes", "daily_offered_day": 20261123},
     ],
