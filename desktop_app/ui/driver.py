@@ -7,7 +7,9 @@ those moments and sleeps in between, so an app sitting in the tray wakes a
 few times an hour instead of every second (measured by ``bench/wakeups.py``).
 
 On every wake it: reads the idle monitor (when polling), asks the
-do-not-disturb sources only if a prompt is due or held back, runs
+do-not-disturb sources only if a prompt is due or held back (the core
+says when: ``needs_dnd_check()``; while a prompt is held its
+``next_deadline()`` includes the re-check), runs
 ``scheduler.update()``, hands the returned events to the controller, and
 arms the timer again. User actions call :meth:`CoreDriver.wake` so the timer
 always matches the scheduler's latest plan.
@@ -36,9 +38,6 @@ log = logging.getLogger(__name__)
 #: Never arm a timer further out than this (real seconds). A wake every quarter
 #: hour costs nothing and bounds the damage of a wall-clock jump nobody reported.
 MAX_SLEEP_SECONDS = 15 * 60.0
-#: While a due prompt is held back by do-not-disturb, re-ask the sources this often
-#: (schedule seconds; real seconds are this divided by the clock factor, at least 1 s).
-DND_RECHECK_SECONDS = 30.0
 #: When the idle monitor cannot answer, try again after this long (real seconds).
 IDLE_RETRY_SECONDS = 5 * 60.0
 #: Deadlines closer than this (real seconds) are run at once instead of arming a timer.
@@ -56,6 +55,7 @@ class SchedulerLike(Protocol):
     def on_activity(self) -> list[Event]: ...
     def set_do_not_disturb(self, reason: str | None) -> list[Event]: ...
     def next_deadline(self) -> float | None: ...
+    def needs_dnd_check(self) -> bool: ...
     def idle_poll_delay(self, idle_seconds: float) -> float: ...
     def status(self) -> object: ...
 
@@ -116,7 +116,7 @@ class CoreDriver(QObject):
         self._dnd_asked = False
         self._last_idle: float | None = None
         self._zero_streak = 0
-        #: What the timer is armed for: "core", "idle", "dnd", "retry" (for tests and logs).
+        #: What the timer is armed for: "core", "idle" or "retry" (for tests and logs).
         self.armed_for: str | None = None
         #: The real delay the timer was last armed with, in ms (None when idle).
         self.armed_ms: int | None = None
@@ -222,18 +222,10 @@ class CoreDriver(QObject):
         return [] if idle is None else self._scheduler.on_idle(idle)
 
     # --- do not disturb ------------------------------------------------------------
-    def _prompt_due_or_held(self) -> bool:
-        status = self._scheduler.status()
-        stage = getattr(getattr(status, "stage", None), "value", getattr(status, "stage", None))
-        if getattr(status, "deferred_reason", None):
-            return True
-        next_in = getattr(status, "next_prompt_in_seconds", None)
-        return stage != "due" and next_in is not None and next_in <= 0
-
     def _check_dnd(self) -> list[Event]:
         """Ask the do-not-disturb sources, but only when a prompt is about to show or is held."""
         self._dnd_asked = False
-        if self._dnd is None or not self._prompt_due_or_held():
+        if self._dnd is None or not self._scheduler.needs_dnd_check():
             return []
         self._dnd_asked = True
         try:
@@ -256,9 +248,6 @@ class CoreDriver(QObject):
                 candidates.append((IDLE_RETRY_SECONDS, "retry"))
             else:
                 candidates.append((self._scheduler.idle_poll_delay(idle) / self._factor, "idle"))
-        status = self._scheduler.status()
-        if self._dnd is not None and getattr(status, "deferred_reason", None):
-            candidates.append((max(1.0, DND_RECHECK_SECONDS / self._factor), "dnd"))
         if not candidates:
             return None
         seconds, what = min(candidates, key=lambda c: c[0])

@@ -16,6 +16,7 @@ from typing import Protocol
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
+from desktop_app.core.schedule import Status
 from desktop_app.core.settings import PAUSE_OPTIONS, SNOOZE_OPTIONS
 from desktop_app.i18n import _
 
@@ -23,7 +24,7 @@ from desktop_app.i18n import _
 class MenuActions(Protocol):
     """What the menu asks of the controller. Each item calls exactly one of these."""
 
-    def open_routine(self, routine_id: str | None) -> None: ...
+    def open_routine(self, routine_id: str | None) -> object: ...
     def break_now(self) -> None: ...
     def snooze(self, minutes: int | None = None) -> None: ...
     def skip(self) -> None: ...
@@ -68,7 +69,7 @@ def applicable(stage: str) -> dict[str, bool]:
         "skip": stage in ("due", "snoozed"),
         "pause": not in_routine,
         "resume": stage == "paused",
-        "standing": stage in ("working", "due", "snoozed", "away"),
+        "standing": stage not in ("in_routine", "standing"),
         "sitting": stage == "standing",
     }
 
@@ -97,48 +98,44 @@ def format_clock(epoch: float, now: datetime) -> str:
     return when.strftime("%a %H:%M")
 
 
-def status_line(status: object, now: datetime) -> str:
+def status_line(status: Status, now: datetime) -> str:
     """The one-line state shown in the tooltip, the menu's first line and the status window.
 
-    ``status`` is a core ``Status``; ``now`` is the schedule clock's local time
-    (simulated time in ``--demo``).
+    ``now`` is the schedule clock's local time (simulated time in ``--demo``).
     """
-    stage = str(getattr(status, "stage", "working"))
-    stage = getattr(getattr(status, "stage", None), "value", stage)
-    sitting = float(getattr(status, "sitting_seconds", 0.0) or 0.0)
+    stage = status.stage.value
+    sitting = status.sitting_seconds
     if stage == "due":
-        held = getattr(status, "deferred_reason", None)
-        if held:
-            return _("Break due · held back ({reason})").format(reason=held)
-        if getattr(status, "prompt_kind", None) == "daily":
+        if status.deferred_reason:
+            return _("Break due · held back ({reason})").format(reason=status.deferred_reason)
+        if status.prompt_kind == "daily":
             return _("Time for your daily session")
         return _("Time for a break · sitting {t}").format(t=format_minutes(sitting))
     if stage == "snoozed":
-        until = getattr(status, "snoozed_until", None)
-        if until:
-            return _("Snoozed until {time}").format(time=format_clock(until, now))
+        if status.snoozed_until:
+            return _("Snoozed until {time}").format(time=format_clock(status.snoozed_until, now))
         return _("Snoozed")
     if stage == "paused":
-        until = getattr(status, "paused_until", None)
+        until = status.paused_until
         if until is None:
             return _("Paused")
         when = datetime.fromtimestamp(until, now.tzinfo)
-        if when.date() > now.date() and when.date() == (now + timedelta(days=1)).date() and when.hour < 12:
+        if when.date() == (now + timedelta(days=1)).date() and when.hour < 12:
             return _("Paused until tomorrow")
         return _("Paused until {time}").format(time=format_clock(until, now))
     if stage == "in_routine":
         return _("Routine in progress")
     if stage == "away":
-        reason = getattr(status, "away_reason", None)
         words = {"lock": _("screen locked"), "suspend": _("computer asleep"), "idle": _("no input")}
-        return _("Away ({why})").format(why=words.get(str(reason), _("no input")))
+        return _("Away ({why})").format(why=words.get(str(status.away_reason), _("no input")))
     if stage == "standing":
         return _("Standing · reminders wait until you sit again")
     if stage == "off_hours":
         return _("Outside working hours")
-    next_in = getattr(status, "next_prompt_in_seconds", None)
+    next_in = status.next_prompt_in_seconds
     if next_in is None:
         return _("Sitting {t}").format(t=format_minutes(sitting))
+    # "break in" rounds up, so it never says "0 min" while a minute is left
     return _("Sitting {t} · break in {n}").format(t=format_minutes(sitting), n=format_minutes(next_in + 59))
 
 

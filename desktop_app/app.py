@@ -1,0 +1,201 @@
+"""The composition root: builds clocks, stores, platform adapters, core and UI, and wires them.
+
+Why everything is assembled here and nowhere else: each module gets what it
+needs handed in (a clock, a store, a monitor), so each can be tested alone
+with fakes or real parts, and this one function is the only place that
+knows which concrete pieces make up the running app.
+
+Start-up order matters for speed and for the single-instance rule:
+the socket is claimed first (a second launch hands over to the first and
+exits 0 before building anything), then storage and platform probes, then the
+controller and the tray. Every window other than the tray is created on first
+use.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Any
+
+from desktop_app.core.clock import Clock, SystemClock
+from desktop_app.i18n import _, set_language
+from desktop_app.platform.paths import AppPaths, ensure_dir
+
+log = logging.getLogger(__name__)
+
+
+def _hand_over(paths: AppPaths, initial: dict[str, Any] | None) -> int:
+    """Another instance owns the socket: ask it to show itself (or run ``initial``) and exit 0."""
+    from desktop_app.ipc import IpcError, send_command
+
+    message = initial or {"cmd": "show"}
+    try:
+        reply = send_command(paths.socket_name, message)
+    except IpcError as exc:
+        print(_("hipbreak: another instance seems to be running but did not answer ({error}).").format(
+            error=str(exc).rstrip(".")), file=sys.stderr)
+        return 1
+    if not reply.get("ok", False):
+        print(f"hipbreak: {reply.get('error', _('the running app refused the request.'))}", file=sys.stderr)
+        return 1
+    log.info("another instance is running; asked it to %s", message.get("cmd"))
+    return 0
+
+
+def _setup_logging(paths: AppPaths) -> Any:
+    """The rotating log file and the guard that keeps slot exceptions from killing the app."""
+    from desktop_app.crash_guard import CrashGuard, immortalize_singletons, setup_logging
+
+    # PySide6 6.12 on Python 3.11 leaks references to None; without this a long-running app aborts
+    immortalize_singletons()
+    level_name = os.environ.get("HIPBREAK_LOG_LEVEL", "INFO").upper()
+    level = getattr(logging, level_name, logging.INFO)
+    if not isinstance(level, int):
+        level = logging.INFO
+    problem = setup_logging(paths.log_file, level, also_stderr=True)
+    if problem:
+        print(f"hipbreak: {problem}", file=sys.stderr)
+    return CrashGuard(paths.log_file).install()
+
+
+def _make_dnd(settings: Any) -> Any:
+    """The do-not-disturb sources for this desktop (asked only while a prompt is due or held)."""
+    from desktop_app.platform.dnd import build_dnd_watcher
+
+    try:
+        return build_dnd_watcher(settings)
+    except Exception as exc:  # no sources is a working configuration: prompts are never held
+        log.warning("do-not-disturb sources unavailable: %s", exc)
+        return None
+
+
+def _make_notifier() -> Any:
+    try:
+        from desktop_app.platform.notify import Notifier
+    except ImportError:
+        log.info("no notifier in this build")
+        return None
+    return Notifier()
+
+
+def _make_session() -> tuple[Any, str]:
+    try:
+        from desktop_app.platform.session import select_session_watcher
+    except ImportError:
+        return None, "session: none (module not in this build)"
+    try:
+        return select_session_watcher()
+    except Exception as exc:  # no D-Bus at all: lock and suspend are then not seen
+        log.warning("session watcher unavailable: %s", exc)
+        return None, f"session: none ({exc})"
+
+
+def run_app(paths: AppPaths, demo: bool = False, initial: dict[str, Any] | None = None) -> int:
+    """Start the tray app and run it until Quit. Returns the process exit code.
+
+    ``initial`` is a command to run once the app is up (``{"cmd": "routine", "id": ...}``
+    from ``hipbreak routine``); a second launch passes it to the running instance instead.
+    """
+    profile = None
+    if demo:
+        from desktop_app.demo import DemoProfile
+
+        profile = DemoProfile()
+        paths = profile.paths
+    try:
+        return _run(paths, demo, initial, profile)
+    finally:
+        if profile is not None:
+            profile.cleanup()
+
+
+def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: Any) -> int:
+    from desktop_app.ui.qt_app import SignalExit, make_application
+
+    guard = _setup_logging(paths)
+    app = make_application(sys.argv[:1] or ["hipbreak"])
+
+    from desktop_app.ipc import CommandServer
+
+    controller: Any = None
+
+    def handle(cmd: str, args: dict[str, Any]) -> dict[str, Any]:
+        if controller is None:
+            return {"ok": False, "error": _("HipBreak is still starting; try again in a moment.")}
+        result: dict[str, Any] = controller.handle_command(cmd, args)
+        return result
+
+    for folder in (paths.runtime_dir, paths.config_dir, paths.data_dir):
+        ensure_dir(folder)
+    server = CommandServer(paths.socket_name, handle, app)
+    if not server.listen():
+        if server.error and "running" not in server.error:
+            print(f"hipbreak: {server.error}", file=sys.stderr)
+            return 1
+        return _hand_over(paths, initial)
+
+    from desktop_app.core.settings import Settings
+    from desktop_app.storage.history import open_history
+    from desktop_app.storage.settings_file import load_settings
+
+    warnings: list[str] = []
+    for folder in (paths.config_dir, paths.data_dir):
+        problem = ensure_dir(folder)
+        if problem:
+            warnings.append(problem)
+    loaded = load_settings(paths.settings_file)
+    settings: Settings = loaded.settings
+    warnings += loaded.warnings
+    set_language(settings.language)
+    opened = open_history(paths.history_file)
+    if opened.warning:
+        warnings.append(opened.warning)
+
+    real_clock: Clock = SystemClock()
+    schedule_clock: Clock = real_clock
+    if demo:
+        from desktop_app.demo import demo_clock
+
+        schedule_clock = demo_clock()
+        log.info("demo mode: schedule clock 60x; talk to it with: %s", profile.hint() if profile else "")
+        print(_("HipBreak demo: one minute of sitting passes every second. "
+                "Status from another terminal: {hint}").format(hint=profile.hint() if profile else ""),
+              file=sys.stderr)
+
+    from desktop_app.platform.idle import select_idle_monitor
+
+    idle_monitor, idle_report = select_idle_monitor()
+    log.info("%s", idle_report)
+    session, session_report = _make_session()
+    log.info("%s", session_report)
+    dnd = _make_dnd(settings)
+    notifier = _make_notifier()
+
+    from desktop_app.ui.controller import AppController
+    from desktop_app.ui.tray import AppViews
+
+    controller = AppController(real_clock, schedule_clock, settings, paths, opened.store, idle_monitor,
+                               session, dnd, notifier, demo=demo, idle_report=idle_report, warnings=warnings,
+                               parent=app)
+    views = AppViews(controller, notifier, app)
+    guard.set_reporter(controller.warn)
+    exits = SignalExit(lambda _sig: controller.quit(), app)
+    views.start()
+    controller.start()
+    if initial:
+        args = {k: v for k, v in initial.items() if k != "cmd"}
+        reply = controller.handle_command(str(initial.get("cmd")), args)
+        if not reply.get("ok", True):
+            controller.warn(str(reply.get("error")))
+    code = app.exec()
+    controller.shutdown()
+    guard.uninstall()
+    server.close()
+    exits.close()
+    close = getattr(idle_monitor, "close", None)
+    if callable(close):
+        close()
+    log.info("HipBreak stopped (exit %d)", code)
+    return int(code)
