@@ -8,8 +8,10 @@ Definitions (the same words as the UI):
 
 * **sitting time** of a day: the seconds of every ``sitting_stretch`` that fall
   inside that local day. A stretch across midnight is split between the two
-  days in proportion to the wall time on each side (a stretch may carry fewer
-  ``seconds`` than ``end - start`` when standing mode froze it).
+  days in proportion to the wall time on each side. The stretch's own
+  ``seconds`` (measured on the monotonic clock by the scheduler) is what gets
+  split, not ``end - start``: it is smaller when standing mode froze part of
+  the stretch, and larger when the wall clock was set back during it.
 * **longest sitting stretch** of a day: the largest such share, so it never
   exceeds the day's sitting time.
 * **breaks taken**: completed routines plus routines closed early that counted
@@ -142,10 +144,8 @@ def _stretch_bounds(event: Event) -> tuple[float, float, float] | None:
         start = end - seconds
     if end < start:
         return None
-    wall = end - start
     if seconds is None or seconds < 0:
-        seconds = wall
-    seconds = min(seconds, wall) if wall > 0 else 0.0
+        seconds = end - start
     return start, end, seconds
 
 
@@ -179,7 +179,14 @@ def daily_rows(
                 continue
             start, end, seconds = span
             wall = end - start
-            if end <= lo or start >= hi or wall <= 0:
+            if wall <= 0:
+                # The wall clock was set back by the whole stretch: only its end is known.
+                if seconds > 0 and lo <= end < hi:
+                    row = rows[bisect_right(bounds, end) - 1]
+                    row.sitting_seconds += seconds
+                    row.longest_sitting_seconds = max(row.longest_sitting_seconds, seconds)
+                continue
+            if end <= lo or start >= hi:
                 continue
             i = max(bisect_right(bounds, start) - 1, 0)
             while i < count and bounds[i] < end:

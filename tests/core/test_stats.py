@@ -112,6 +112,16 @@ def test_frozen_standing_time_is_spread_in_proportion() -> None:
     assert second.sitting_seconds == 1800.0
 
 
+def test_a_wall_clock_set_back_during_a_stretch_keeps_the_measured_seconds() -> None:
+    # sat 3 h by the monotonic clock, but the wall clock was set back 2 h meanwhile
+    jumped = stretch(at(2026, 11, 24, 10, 0), at(2026, 11, 24, 11, 0), seconds=3 * 3600)
+    # set back by the whole stretch: start == end on the wall clock
+    collapsed = stretch(at(2026, 11, 24, 15, 0), at(2026, 11, 24, 15, 0), seconds=1200)
+    row = day_totals([jumped, collapsed], date(2026, 11, 24), BERLIN)
+    assert row.sitting_seconds == 3 * 3600.0 + 1200.0
+    assert row.longest_sitting_seconds == 3 * 3600.0
+
+
 def test_spring_forward_day_is_23_hours_and_a_stretch_over_the_gap_is_real_time() -> None:
     # 2026-03-29: Berlin clocks go 02:00 -> 03:00.
     whole_day = stretch(at(2026, 3, 29, 0, 0), at(2026, 3, 30, 0, 0))
