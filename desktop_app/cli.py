@@ -1,17 +1,461 @@
-"""Command line entry point (placeholder until the tray issue lands the real CLI)."""
+"""The ``hipbreak`` command line.
+
+``hipbreak`` with no command starts the tray app (or, when one already runs,
+tells it to show itself and exits 0). Every other command either talks to
+the running app over the local socket (:mod:`desktop_app.ipc`) or works on
+files directly, without the app and without a display.
+
+Why it is shaped like this:
+
+* Start-up cost matters for a command typed in a terminal, and a command like
+  ``hipbreak routines`` must work over SSH with no display. So nothing here
+  imports Qt at module level: commands import what they need when they run,
+  and only starting the app itself loads QtWidgets.
+* Every error is one plain sentence on stderr with a non-zero exit code, never
+  a traceback: argparse's own errors are reworded into one line, and :func:`main`
+  catches anything unexpected.
+* Exit codes: 0 done, 1 failed (the app refused or something broke),
+  2 bad usage or an invalid routine file, 3 the app is not running.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
+import logging
+import re
 import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
 
 from desktop_app import __version__
+from desktop_app.commands import COMMANDS, PAUSE_RANGE, SNOOZE_RANGE, CommandError, request
+from desktop_app.i18n import _
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NOT_RUNNING = 3
+
+#: Commands served by the running app: CLI name -> wire name.
+APP_COMMANDS = {spec.cli_name: spec.name for spec in COMMANDS.values() if spec.name not in ("show", "status")}
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Parse arguments and run the requested command."""
-    args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["--version"]:
-        print(f"hipbreak {__version__}")
-        return 0
-    print("hipbreak: the tray app is not built yet", file=sys.stderr)
-    return 1
+class CliError(Exception):
+    """A failure to report as one sentence, with its exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one plain sentence instead of a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        choice = re.match(r"argument COMMAND: invalid choice: '([^']*)'", message)
+        if choice:
+            message = _("unknown command '{cmd}'").format(cmd=choice.group(1)[:40])
+        problem = message[:1].upper() + message[1:]
+        raise CliError(_("{problem} (see 'hipbreak --help').").format(problem=problem), EXIT_USAGE)
+
+
+def _minutes(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                _("must be a whole number, got '{text}'").format(text=text[:20])) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                _("must be between {low} and {high}, got {value}").format(low=low, high=high, value=value))
+        return value
+    return parse
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("must be a whole number, got '{text}'").format(text=text[:20])) from None
+    if not 1 <= value <= 3660:
+        raise argparse.ArgumentTypeError(
+            _("must be between {low} and {high}, got {value}").format(low=1, high=3660, value=value))
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="hipbreak",
+        description=_("A tray app that tracks sitting time and guides short hip-flexor stretch breaks. "
+                      "Without a command it starts the app (or shows the one already running)."),
+    )
+    parser.add_argument("--version", action="version", version=f"hipbreak {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help=_("start a demo: a 60x faster clock and a throwaway profile"))
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
+
+    status = sub.add_parser("status", help=_("show the running app's state"))
+    status.add_argument("--json", action="store_true", help=_("print the state as JSON"))
+
+    routine = sub.add_parser("routine", help=_("start a routine (starts the app if needed)"))
+    routine.add_argument("id", nargs="?", help=_("routine id (default: the one the prompt offers)"))
+
+    snooze = sub.add_parser("snooze", help=_("snooze the break"))
+    snooze.add_argument("minutes", nargs="?", type=_minutes(*SNOOZE_RANGE),
+                        help=_("minutes (default: the snooze setting)"))
+    sub.add_parser("skip", help=_("skip this break"))
+    pause = sub.add_parser("pause", help=_("pause reminders"))
+    how_long = pause.add_mutually_exclusive_group()
+    how_long.add_argument("minutes", nargs="?", type=_minutes(*PAUSE_RANGE), help=_("minutes"))
+    how_long.add_argument("--until-tomorrow", action="store_true", help=_("pause until tomorrow morning"))
+    sub.add_parser("resume", help=_("turn reminders back on"))
+    sub.add_parser("standing", help=_("standing mode on: reminders wait until you sit again"))
+    sub.add_parser("sitting", help=_("standing mode off"))
+    sub.add_parser("break-now", help=_("show the break prompt now"))
+    sub.add_parser("quit", help=_("quit the running app"))
+
+    routines = sub.add_parser("routines", help=_("list built-in and your own routines (app not needed)"))
+    routines.add_argument("--json", action="store_true", help=_("print the list as JSON"))
+    check = sub.add_parser("check-routine",
+                           help=_("check a routine file: exit 0 if valid, 2 with every error"))
+    check.add_argument("file", help=_("the routine file (.json)"))
+
+    doctor = sub.add_parser("doctor", help=_("report what this desktop supports and where files are"))
+    doctor.add_argument("--json", action="store_true", help=_("print the report as JSON"))
+    stats = sub.add_parser("stats", help=_("print break statistics (app not needed)"))
+    fmt = stats.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help=_("print JSON"))
+    fmt.add_argument("--csv", action="store_true", help=_("print CSV, one row per day"))
+    stats.add_argument("--days", type=_days, default=7, help=_("how many days back (default 7)"))
+    autostart = sub.add_parser("autostart", help=_("start HipBreak at login: on, off or status"))
+    autostart.add_argument("action", choices=("on", "off", "status"))
+    return parser
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _paths() -> Any:
+    from desktop_app.platform.paths import resolve_paths
+
+    return resolve_paths()
+
+
+def _send(message: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:
+    """Send to the running app; NotRunning becomes exit 3 with a plain message."""
+    from desktop_app.ipc import IpcError, NotRunning, send_command
+
+    try:
+        return send_command(_paths().socket_name, message, timeout=timeout)
+    except NotRunning:
+        raise CliError(_("HipBreak is not running; start it with 'hipbreak'."), EXIT_NOT_RUNNING) from None
+    except IpcError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _ok_or_raise(reply: dict[str, Any]) -> dict[str, Any]:
+    if not reply.get("ok"):
+        raise CliError(str(reply.get("error") or _("HipBreak refused the command.")))
+    return reply
+
+
+def _delegate(module: str, what: str) -> Any:
+    """Import the module behind a command, or fail with one sentence when it is not in this build."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise CliError(_("'{what}' is not available in this build ({reason}).").format(
+            what=what, reason=exc)) from None
+
+
+def _minutes_text(seconds: Any) -> str:
+    if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
+        return "?"
+    minutes = int(max(0.0, float(seconds)) // 60)
+    if minutes < 60:
+        return _("{m} min").format(m=minutes)
+    hours, rest = divmod(minutes, 60)
+    return _("{h} h {m} min").format(h=hours, m=rest) if rest else _("{h} h").format(h=hours)
+
+
+def _clock_text(iso: Any) -> str:
+    from datetime import datetime
+
+    if not isinstance(iso, str):
+        return "?"
+    try:
+        return datetime.fromisoformat(iso).strftime("%H:%M")
+    except ValueError:
+        return iso[:16]
+
+
+def status_text(reply: dict[str, Any]) -> str:
+    """The one-line state, as the tray's tooltip says it ("Sitting 42 min · break in 18 min").
+
+    The app sends its own ``status_text``; the fields are used when it does not
+    (an older or newer app), so the CLI always says something sensible.
+    """
+    text = reply.get("status_text")
+    if not isinstance(text, str) or not text:
+        state = reply.get("state")
+        if state == "working":
+            text = _("Sitting {t} · break in {n}").format(
+                t=_minutes_text(reply.get("sitting_seconds")),
+                n=_minutes_text((reply.get("next_prompt_in_seconds") or 0) + 59))
+        elif state == "due":
+            text = _("Time for a break · sitting {t}").format(t=_minutes_text(reply.get("sitting_seconds")))
+        elif state == "snoozed":
+            text = _("Snoozed until {time}").format(time=_clock_text(reply.get("snoozed_until")))
+        elif state == "paused":
+            until = reply.get("paused_until")
+            text = _("Paused until {time}").format(time=_clock_text(until)) if until else _("Paused")
+        else:
+            names = {"in_routine": _("Routine in progress"), "away": _("Away"), "standing": _("Standing"),
+                     "off_hours": _("Outside working hours")}
+            text = names.get(str(state), _("State: {state}").format(state=state))
+    if reply.get("demo") is True:
+        text += " " + _("(demo)")
+    return text
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _cmd_start(args: argparse.Namespace, initial: dict[str, Any] | None = None) -> int:
+    """Start the tray app; when one already runs, hand it the request instead (exit 0)."""
+    if not args.demo:
+        from desktop_app.ipc import IpcError, NotRunning, send_command
+
+        try:
+            reply = send_command(_paths().socket_name, initial or {"cmd": "show"}, timeout=3.0)
+        except NotRunning:
+            pass
+        except IpcError as exc:
+            raise CliError(_("Another HipBreak seems to be running but did not answer: {error}").format(
+                error=exc)) from None
+        else:
+            _ok_or_raise(reply)
+            return EXIT_OK
+    from desktop_app.app import run_app
+
+    return int(run_app(_paths(), demo=bool(args.demo), initial=initial))
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    reply = _ok_or_raise(_send({"cmd": "status"}))
+    if args.json:
+        print(json.dumps({k: v for k, v in reply.items() if k != "ok"}, indent=2, ensure_ascii=False))
+    else:
+        print(status_text(reply))
+    return EXIT_OK
+
+
+def _cmd_routine(args: argparse.Namespace) -> int:
+    try:
+        message = request("routine", id=args.id)
+    except CommandError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    from desktop_app.ipc import NotRunning, send_command
+
+    if args.demo:  # a demo runs in its own profile, so there is no running app to ask
+        if args.id is not None:
+            _require_known_routine(args.id)
+        return _cmd_start(args, initial=message)
+    try:
+        reply = send_command(_paths().socket_name, message, timeout=5.0)
+    except NotRunning:
+        if args.id is not None:
+            _require_known_routine(args.id)
+        return _cmd_start(args, initial=message)
+    except Exception as exc:  # IpcError and anything else: one sentence
+        raise CliError(str(exc)) from None
+    _ok_or_raise(reply)
+    print(_("Started the routine."))
+    return EXIT_OK
+
+
+def _require_known_routine(routine_id: str) -> None:
+    """Before starting the app for ``routine ID``, check the id exists (a clear error beats a silent app)."""
+    from desktop_app.core.routine import builtin_routines_dir, load_routines
+
+    found = load_routines([(builtin_routines_dir(), True), (_paths().routines_dir, False)])
+    if routine_id not in found.routines:
+        known = ", ".join(sorted(found.routines)) or _("none")
+        raise CliError(_("There is no routine called '{id}'; known routines: {known}.").format(
+            id=routine_id, known=known), EXIT_USAGE)
+
+
+def _confirmation(command: str, args: argparse.Namespace) -> str:
+    if command == "snooze":
+        return _("Snoozed.")
+    if command == "skip":
+        return _("Skipped this break.")
+    if command == "pause":
+        return _("Paused reminders.")
+    if command == "resume":
+        return _("Reminders are back on.")
+    if command == "standing":
+        return _("Standing mode is on.")
+    if command == "sitting":
+        return _("Standing mode is off.")
+    if command == "break-now":
+        return _("Showing the break prompt.")
+    return _("HipBreak is quitting.")
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    command = args.command
+    wire = APP_COMMANDS[command]
+    fields: dict[str, Any] = {}
+    if command in ("snooze", "pause"):
+        fields["minutes"] = args.minutes
+    if command == "pause":
+        fields["until_tomorrow"] = bool(args.until_tomorrow)
+    try:
+        message = request(wire, **fields)
+    except CommandError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    reply = _ok_or_raise(_send(message))
+    if command == "quit" or "state" not in reply:
+        print(_confirmation(command, args))
+    else:
+        print(status_text(reply))
+    return EXIT_OK
+
+
+def _cmd_routines(args: argparse.Namespace) -> int:
+    from desktop_app.core.routine import builtin_routines_dir, load_routines
+    from desktop_app.i18n import current_language
+
+    user_dir = _paths().routines_dir
+    found = load_routines([(builtin_routines_dir(), True), (user_dir, False)])
+    lang = current_language()
+    if args.json:
+        print(json.dumps({
+            "routines": [
+                {
+                    "id": routine.id,
+                    "title": routine.title.get(lang),
+                    "summary": routine.summary.get(lang),
+                    "position": routine.position,
+                    "exercises": len(routine.exercises),
+                    "estimated_seconds": round(routine.estimated_seconds()),
+                    "builtin": routine.builtin,
+                    "source": str(routine.source),
+                }
+                for routine in found.routines.values()
+            ],
+            "errors": {str(path): messages for path, messages in found.errors.items()},
+            "user_dir": str(user_dir),
+        }, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    width = max((len(rid) for rid in found.routines), default=0)
+    for routine in found.routines.values():
+        where = _("built-in") if routine.builtin else _("yours")
+        minutes = max(1, round(routine.estimated_seconds() / 60))
+        print(f"{routine.id:<{width}}  {routine.title.get(lang)} "
+              + _("(about {m} min, {where})").format(m=minutes, where=where))
+    if not found.routines:
+        print(_("No routines found."))
+    if found.errors:
+        print()
+        print(_("Files with errors (not loaded):"))
+        for path, messages in found.errors.items():
+            print(f"  {path}")
+            for message in messages:
+                print(f"    {message}")
+    print()
+    print(_("Your own routines go in {folder}").format(folder=user_dir))
+    return EXIT_OK
+
+
+def _cmd_check_routine(args: argparse.Namespace) -> int:
+    from desktop_app.core.routine import RoutineError, load_routine
+
+    path = Path(args.file)
+    if not path.is_file():
+        if path.exists():
+            raise CliError(_("Cannot read {file}: it is not a file.").format(file=path), EXIT_USAGE)
+        raise CliError(_("Cannot read {file}: no such file.").format(file=path), EXIT_USAGE)
+    try:
+        routine = load_routine(path)
+    except RoutineError as exc:
+        for message in exc.messages:
+            print(message, file=sys.stderr)
+        summary = _("{file} is not a valid routine ({n} problem(s)).").format(file=path, n=len(exc.messages))
+        print(summary, file=sys.stderr)
+        return EXIT_USAGE
+    minutes = max(1, round(routine.estimated_seconds() / 60))
+    print(_("{file} is a valid routine: '{id}', {n} exercise(s), about {m} min.").format(
+        file=path, id=routine.id, n=len(routine.exercises), m=minutes))
+    return EXIT_OK
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    module = _delegate("desktop_app.platform.doctor", "doctor")
+    return int(module.main(bool(args.json), _paths()))
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    module = _delegate("desktop_app.stats_report", "stats")
+    fmt = "json" if args.json else "csv" if args.csv else "text"
+    return int(module.main(fmt, args.days, _paths()))
+
+
+def _cmd_autostart(args: argparse.Namespace) -> int:
+    module = _delegate("desktop_app.platform.autostart", "autostart")
+    return int(module.main(args.action))
+
+
+def run(argv: Sequence[str]) -> int:
+    """Parse and run; raises :class:`CliError` for anything to report."""
+    args = build_parser().parse_args(list(argv))
+    command = args.command
+    if args.demo and command not in (None, "routine"):
+        raise CliError(_("--demo starts the app, so it cannot be used with '{cmd}'.").format(cmd=command),
+                       EXIT_USAGE)
+    if command is None:
+        return _cmd_start(args)
+    if command == "status":
+        return _cmd_status(args)
+    if command == "routine":
+        return _cmd_routine(args)
+    if command in APP_COMMANDS:
+        return _cmd_app(args)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "routines": _cmd_routines,
+        "check-routine": _cmd_check_routine,
+        "doctor": _cmd_doctor,
+        "stats": _cmd_stats,
+        "autostart": _cmd_autostart,
+    }
+    return handlers[command](args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``hipbreak`` entry point: run a command and return its exit code, never a traceback."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    try:
+        return run(args)
+    except CliError as exc:
+        print(f"hipbreak: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("hipbreak: " + _("interrupted."), file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_FAILED  # e.g. "hipbreak routines | head": nothing left to tell anyone
+    except SystemExit:
+        raise
+    except Exception as exc:
+        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = _("unexpected error: {reason}.").format(reason=reason.rstrip("."))
+        print(f"hipbreak: {message}", file=sys.stderr)
+        return EXIT_FAILED
