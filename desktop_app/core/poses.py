@@ -25,11 +25,14 @@ Model (all pure Python, no Qt):
   front or three-quarter view with a floor mat so depth stays readable.
 
 "Left" in the picture: every pose is drawn once, for the routine's FIRST side,
-which the routines call "left". The accent-coloured segments are the figure's
-left limb(s) being worked (the stretched or moving leg), and the default camera
-looks at the figure's left side, so in side views the figure faces screen-left
-and the worked limb is the near one. The second side is the same picture
-flipped horizontally (:func:`mirror_drawing`); nothing else changes.
+which the built-in routines label with the figure's LEFT limb ("Left leg
+forward", "Left knee in", "Left leg, right arm"). The accent colour marks the
+limbs that label names, so the words and the picture agree: in the kneeling
+lunge the accented leg is the left leg, in front, and the right knee is down.
+The default camera looks at the figure's left side, so in side views the figure
+faces screen-left and its left limbs are the near ones (the far pair is drawn
+fainter). The second side is the same picture flipped horizontally
+(:func:`mirror_drawing`); nothing else changes.
 
 The output of :func:`draw` is a small display list (:class:`Drawing`) that both
 the SVG writer (``svg_figure.py``) and the Qt widget paint, so the static files
@@ -138,7 +141,8 @@ class Pose:
     name: str
     keyframes: tuple[Keyframe, ...]
     accent: frozenset[str]
-    """Segments drawn in the accent colour: the part being worked."""
+    """Segments drawn in the accent colour: the limbs the first side's label names (sided
+    exercises), or the part being worked (two-sided ones such as the squat)."""
     anchor: str
     """Joint that stays fixed on the floor plane while the figure moves."""
     contacts: tuple[str, ...]
@@ -554,19 +558,22 @@ def _set(frame: Keyframe, **segments: Spec) -> Keyframe:
 
 
 def _kneeling_lunge() -> Pose:
-    """Side view. Left knee down (the stretched hip), right foot forward, hands on the front knee."""
+    """Side view. Left foot forward (accent), right knee down: the right hip is the one stretched.
+
+    The routines label this side "Left leg forward", so the accent follows the label.
+    """
     def frame(lean: float, spine: float) -> Keyframe:
-        k = _frame(spine_low=spine, spine_up=90, neck=90, thigh_l=-90 - lean, shin_l=180, foot_l=180)
-        knee = _joint(k, "knee_l")
+        k = _frame(spine_low=spine, spine_up=90, neck=90, thigh_r=-90 - lean, shin_r=180, foot_r=180)
+        knee = _joint(k, "knee_r")
         # front shin about vertical, foot flat; the ankle sits just above the kneeling knee's level
-        k = _reach(k, "leg_r", (knee[0] + 26.0 + lean * 0.5, knee[1] + 2.0), bend=1.0)
-        k = _set(k, foot_r=-5)
-        hand = _joint(k, "knee_r")
+        k = _reach(k, "leg_l", (knee[0] + 26.0 + lean * 0.5, knee[1] + 2.0), bend=1.0)
+        k = _set(k, foot_l=-5)
+        hand = _joint(k, "knee_l")
         k = _reach(k, "arm_l", (hand[0] - 4.0, hand[1] + 1.0), bend=-1.0)
         return _reach(k, "arm_r", (hand[0] - 4.0, hand[1] + 1.0), bend=-1.0)
 
     return Pose("kneeling-lunge", "Kneeling lunge", keyframes=(frame(5, 90), frame(25, 94)),
-                accent=LEG_L, anchor="knee_l", contacts=("knee_l", "toe_l", "toe_r"), mat=True,
+                accent=LEG_L, anchor="knee_r", contacts=("knee_r", "toe_r", "toe_l"), mat=True,
                 ghost=False)
 
 
@@ -627,20 +634,21 @@ def _knee_to_chest() -> Pose:
 
 
 def _standing_hip_flexor() -> Pose:
-    """Side view: split stance, left leg back and straight with the heel up, right hand on a desk."""
+    """Side view: split stance, left leg forward (accent, as the label says), right leg back and
+    straight with the heel up (the hip being stretched), right hand on a desk."""
     def frame(lean: float) -> Keyframe:
         k = _frame(spine_low=92, spine_up=90, neck=90,
-                   thigh_l=-120 - lean, shin_l=-120 - lean, foot_l=-40,
+                   thigh_r=-120 - lean, shin_r=-120 - lean, foot_r=-40,
                    upper_arm_l=-100, forearm_l=-60)
-        toe = _joint(k, "toe_l")
+        toe = _joint(k, "toe_r")
         # the front foot a short step ahead of the hips, flat; the front knee takes the bend
-        k = _reach(k, "leg_r", (14.0 + lean * 0.5, toe[1] + 1.5), bend=1.0)
-        k = _set(k, foot_r=-8)
+        k = _reach(k, "leg_l", (14.0 + lean * 0.5, toe[1] + 1.5), bend=1.0)
+        k = _set(k, foot_l=-8)
         chest = _joint(k, "chest")
         return _reach(k, "arm_r", (chest[0] + 25.0 - lean * 0.8, chest[1] - 17.0 - lean * 0.3), bend=-1.0)
 
     return Pose("standing-hip-flexor", "Standing hip flexor stretch", keyframes=(frame(0), frame(8)),
-                accent=LEG_L, anchor="toe_l", contacts=("toe_l", "toe_r"), prop=Prop("desk", "wrist_r"),
+                accent=LEG_L, anchor="toe_r", contacts=("toe_l", "toe_r"), prop=Prop("desk", "wrist_r"),
                 ghost=False)
 
 
@@ -722,12 +730,12 @@ def _glute_bridge() -> Pose:
 
 
 def _dead_bug() -> Pose:
-    """Side view, lying on the back: arms up, knees over hips; the left arm and right leg reach long."""
+    """Side view, lying on the back: arms up, knees over hips; the left leg and right arm reach long."""
     tuck = _frame(spine_low=180, spine_up=180, neck=150,
                   **_both(upper_arm=92, forearm=92, thigh=90, shin=0, foot=60))
-    reach = _set(tuck, upper_arm_l=155, forearm_l=158, thigh_r=12, shin_r=8, foot_r=60)
+    reach = _set(tuck, upper_arm_r=155, forearm_r=158, thigh_l=12, shin_l=8, foot_l=60)
     return Pose("dead-bug", "Dead bug", keyframes=(tuck, reach),
-                accent=frozenset({"upper_arm_l", "forearm_l", "thigh_r", "shin_r", "foot_r"}),
+                accent=frozenset({"upper_arm_r", "forearm_r", "thigh_l", "shin_l", "foot_l"}),
                 anchor="pelvis", contacts=("head",), mat=True)
 
 

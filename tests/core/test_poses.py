@@ -8,6 +8,7 @@ are exactly what the generator makes today.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from desktop_app.core import poses
 from desktop_app.core.poses import (
     HEAD_RADIUS,
+    LIMBS,
     POSES,
     SEGMENT_LENGTHS,
     SEGMENTS,
@@ -71,6 +73,32 @@ def test_unknown_pose_id_gives_none() -> None:
     assert get_pose("no-such-pose") is None
     assert get_pose(None) is None
     assert get_pose("cat-cow") is POSES["cat-cow"]
+
+
+def test_accent_agrees_with_the_first_side_label_of_the_builtin_routines() -> None:
+    """"Left leg forward" over a picture whose accented leg is the right one would mislead."""
+    checked = 0
+    for path in sorted((ROOT / "assets" / "routines").glob("*.json")):
+        for exercise in json.loads(path.read_text(encoding="utf-8")).get("exercises", []):
+            labels, pose_id = exercise.get("side_labels"), exercise.get("pose")
+            if not labels or pose_id not in POSES:
+                continue
+            first = labels[0]["en"] if isinstance(labels[0], dict) else str(labels[0])
+            accent = POSES[pose_id].accent
+            words = first.lower().replace(",", "").split()
+            for side, part in itertools.pairwise(words):
+                limb = {"leg": "leg", "knee": "leg", "foot": "leg", "arm": "arm"}.get(part)
+                if side in ("left", "right") and limb:
+                    suffix = "_l" if side == "left" else "_r"
+                    assert any(s.endswith(suffix) and s in LIMBS[f"{limb}{suffix}"] for s in accent), (
+                        path.name, pose_id, first)
+                    checked += 1
+                    if limb == "leg" and ("forward" in words or "front" in words):
+                        other = "_r" if suffix == "_l" else "_l"
+                        points = place_on_floor(POSES[pose_id], POSES[pose_id].keyframes[0])
+                        assert points[f"ankle{suffix}"][0] > points[f"ankle{other}"][0], (pose_id, first)
+    if checked == 0:
+        pytest.skip("no built-in routine with side labels to compare")
 
 
 @settings(max_examples=60, deadline=None)
