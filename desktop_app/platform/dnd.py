@@ -106,6 +106,10 @@ class DndSource(ABC):
     def check(self) -> str | None:
         """The reason as a short plain phrase, or None."""
 
+    def problem(self) -> str | None:
+        """For ``hipbreak doctor``: why this source can't work right now, or None when it can."""
+        return None if self.available else self.detail
+
 
 # -- fullscreen ---------------------------------------------------------------------------------
 
@@ -211,8 +215,8 @@ class NotificationsInhibitedSource(DndSource):
             return None
         return desktop_dnd_reason() if inhibited is True else None
 
-    def probe(self) -> str:
-        """For doctor: whether the running server offers the property at all."""
+    def problem(self) -> str | None:
+        """Most servers (dunst, GNOME Shell) don't offer the property; Plasma does."""
         if self._bus is None:
             return self.detail
         from desktop_app.platform.idle.dbus_support import DBusCallError, get_property, name_has_owner
@@ -220,10 +224,10 @@ class NotificationsInhibitedSource(DndSource):
         if not name_has_owner(self._bus, self.SERVICE):
             return _("no notification server on the session bus")
         try:
-            value = get_property(self._bus, self.SERVICE, self.PATH, self.SERVICE, "Inhibited")
+            get_property(self._bus, self.SERVICE, self.PATH, self.SERVICE, "Inhibited")
         except DBusCallError:
-            return _("the notification server has no Inhibited property (not used)")
-        return _("Inhibited is {value}").format(value=str(bool(value)).lower())
+            return _("the notification server has no Inhibited property")
+        return None
 
 
 def show_banners_off(output: str) -> bool:
@@ -242,6 +246,17 @@ class GnomeShowBannersSource(DndSource):
         if shutil.which("gsettings") is None:
             self.available = False
             self.detail = _("gsettings is not installed")
+
+    def problem(self) -> str | None:
+        if not self.available:
+            return self.detail
+        try:
+            result = self._run(list(self.COMMAND))
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return _("gsettings failed: {error}").format(error=exc)
+        if result.returncode != 0:
+            return _("the GNOME notification settings are not installed")
+        return None
 
     def check(self) -> str | None:
         if not self.available:
@@ -307,6 +322,17 @@ class MicrophoneSource(DndSource):
         if sources.returncode != 0:
             return None
         return microphone_reason() if microphone_in_use(outputs.stdout, sources.stdout) else None
+
+    def problem(self) -> str | None:
+        if not self.available:
+            return self.detail
+        try:
+            result = self._run(["pactl", "info"])
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return _("pactl failed: {error}").format(error=exc)
+        if result.returncode != 0:
+            return _("no PulseAudio or PipeWire sound server answered")
+        return None
 
 
 # -- the watcher ----------------------------------------------------------------------------------

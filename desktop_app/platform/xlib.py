@@ -85,6 +85,8 @@ def libx11() -> ctypes.CDLL:
         ]
         lib.XGetWindowProperty.restype = c_int
         lib.XFree.argtypes = [c_void_p]
+        lib.XGetSelectionOwner.argtypes = [c_void_p, Atom]
+        lib.XGetSelectionOwner.restype = Window
         lib.XSync.argtypes = [c_void_p, c_int]
         lib.XSetErrorHandler.argtypes = [_ERROR_HANDLER_TYPE]
         lib.XSetErrorHandler.restype = c_void_p
@@ -137,6 +139,10 @@ class XDisplay:
         finally:
             if data.value:
                 self.lib.XFree(data)
+
+    def selection_owner(self, selection: str) -> int:
+        """The window owning a selection such as ``_NET_SYSTEM_TRAY_S0`` (0 = nobody)."""
+        return int(self.lib.XGetSelectionOwner(self.handle, self.atom(selection)))
 
     def close(self) -> None:
         if self.handle:

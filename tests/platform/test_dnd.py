@@ -180,7 +180,7 @@ def _record(device: str) -> subprocess.Popen[bytes]:
 
 def test_microphone_recording_counts_but_monitor_recording_does_not(pulse: str) -> None:
     source = MicrophoneSource()
-    assert source.available
+    assert source.problem() is None
     assert source.check() is None
     monitor = _record("speakers.monitor")
     try:
@@ -205,7 +205,9 @@ def _pactl(what: str) -> str:
 def test_microphone_check_without_a_sound_server_is_no_reason(monkeypatch: pytest.MonkeyPatch,
                                                               tmp_path: Path) -> None:
     monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path}/nothing-here")
-    assert MicrophoneSource().check() is None
+    source = MicrophoneSource()
+    assert source.check() is None
+    assert source.problem() == "no PulseAudio or PipeWire sound server answered"
 
 
 # -- GNOME show-banners, with real gsettings -------------------------------------------------------
@@ -215,6 +217,7 @@ def test_gnome_show_banners_off_is_the_desktops_dnd(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("GSETTINGS_BACKEND", "keyfile")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     source = GnomeShowBannersSource()
+    assert source.problem() is None
     assert source.check() is None  # default: banners shown
     subprocess.run(["gsettings", "set", "org.gnome.desktop.notifications", "show-banners", "false"],
                    check=True, timeout=10)
@@ -233,7 +236,7 @@ def test_notifications_inhibited_property(bus: Any, private_bus: str) -> None:
         assert source.check() is None
         fake.send("inhibit")
         assert source.check() == DESKTOP_DND
-        assert source.probe() == "Inhibited is true"
+        assert source.problem() is None
         fake.send("uninhibit")
         assert source.check() is None
 
@@ -243,6 +246,7 @@ def test_dunst_without_inhibited_property_is_no_reason(bus: Any, private_bus: st
     with xvfb() as display, process([need("dunst")], desktop_env(display, private_bus),
                                     tmp_path / "dunst.log"):
         source = NotificationsInhibitedSource(bus)
-        wait_for(lambda: "no notification server" not in source.probe(), what="dunst on the bus")
+        wait_for(lambda: source.problem() != "no notification server on the session bus",
+                 what="dunst on the bus")
         assert source.check() is None
-        assert "no Inhibited property" in source.probe() or source.probe() == "Inhibited is false"
+        assert source.problem() == "the notification server has no Inhibited property"
