@@ -1,0 +1,151 @@
+"""``hipbreak stats [--json | --csv] [--days N]``: the statistics, without a display.
+
+Why it looks like this:
+
+* It must work on a headless machine, over ssh, and while the tray app is
+  running and writing. So it imports no Qt, opens the history with SQLite's
+  read-only mode (:func:`open_history_readonly`; WAL readers never block the
+  writer and never see half a transaction) and never creates, repairs or moves
+  anything.
+* It computes everything with :func:`desktop_app.core.stats.load_snapshot`,
+  exactly as the statistics window does, so the two can never disagree.
+* The sitting stretch still running in the app is not in the history yet; it
+  is counted once it ends (a break, a lock, quitting the app). The window,
+  which lives inside the app, adds it live.
+
+Exit codes: 0 figures printed (also when no history exists yet: all zeros and
+a note on stderr), 1 the history exists but cannot be read.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import Any, TextIO
+
+from desktop_app.core.stats import StatsSnapshot, load_snapshot
+from desktop_app.export import days_csv_text
+from desktop_app.i18n import _
+from desktop_app.platform.paths import AppPaths
+from desktop_app.storage.history import History, HistoryError, NullHistory, open_history_readonly
+
+EXIT_OK = 0
+EXIT_UNREADABLE = 1
+
+#: Version of the ``--json`` layout (bumped only if a key changes meaning; keys are only added).
+JSON_FORMAT = 1
+
+
+def local_tz() -> tzinfo:
+    """The local time zone now (the same reading the app's clock gives)."""
+    tz = datetime.now().astimezone().tzinfo
+    assert tz is not None
+    return tz
+
+
+def format_duration(seconds: float) -> str:
+    """``5400`` → ``"1 h 30 min"``; under an hour ``"25 min"``; rounded to whole minutes."""
+    minutes = round(max(0.0, seconds) / 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return _("{h} h {m} min").format(h=hours, m=minutes)
+    return _("{m} min").format(m=minutes)
+
+
+def snapshot_json(snapshot: StatsSnapshot, generated_at: datetime) -> dict[str, Any]:
+    """The ``--json`` document (also useful to scripts reading the app's figures)."""
+    return {
+        "format": JSON_FORMAT,
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "today": snapshot.today.to_dict(),
+        "streaks": {"current": snapshot.streaks.current, "best": snapshot.streaks.best},
+        "days": [row.to_dict() for row in snapshot.rows],
+        "self_checks": [{"day": day.isoformat(), "result": result} for day, result in snapshot.self_checks],
+    }
+
+
+def write_text(snapshot: StatsSnapshot, out: TextIO) -> None:
+    """A short table for people: today, the streaks, then one line per day (newest first)."""
+    t = snapshot.today
+    out.write(_("Today ({day})").format(day=t.day.isoformat()) + "\n")
+    pairs = [
+        (_("Sitting time"), format_duration(t.sitting_seconds)),
+        (_("Longest unbroken sitting"), format_duration(t.longest_sitting_seconds)),
+        (_("Breaks taken"), str(t.breaks_taken)),
+        (_("Natural breaks"), str(t.natural_breaks)),
+        (_("Snoozed"), str(t.snoozed)),
+        (_("Skipped"), str(t.skipped)),
+        (_("Routines completed"), str(t.routines_completed)),
+    ]
+    width = max(len(label) for label, _value in pairs)
+    for label, value in pairs:
+        out.write(f"  {label.ljust(width)}  {value}\n")
+    out.write(_("Streak: {current} day(s) now, best {best}").format(
+        current=snapshot.streaks.current, best=snapshot.streaks.best) + "\n\n")
+    headers = (_("Day"), _("Sitting"), _("Longest"), _("Breaks"), _("Natural"), _("Snoozed"), _("Skipped"),
+               _("Routines"))
+    lines = [headers]
+    for row in reversed(snapshot.rows):
+        lines.append((
+            row.day.strftime("%a %Y-%m-%d"),
+            format_duration(row.sitting_seconds),
+            format_duration(row.longest_sitting_seconds),
+            str(row.breaks_taken),
+            str(row.natural_breaks),
+            str(row.snoozed),
+            str(row.skipped),
+            str(row.routines_completed),
+        ))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(headers))]
+    for line in lines:
+        cells = [line[0].ljust(widths[0])] + [cell.rjust(widths[i]) for i, cell in enumerate(line) if i]
+        out.write("  ".join(cells).rstrip() + "\n")
+    out.write("\n" + _("The sitting stretch running now is counted once it ends.") + "\n")
+
+
+def main(fmt: str, days: int, paths: AppPaths, today: date | None = None, tz: tzinfo | None = None,
+         out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Print the statistics of the last ``days`` days in ``fmt`` ("text", "json" or "csv").
+
+    ``today``, ``tz``, ``out`` and ``err`` exist for tests; the CLI passes only the first three.
+    """
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    zone = local_tz() if tz is None else tz
+    now = datetime.now(zone)
+    day = now.date() if today is None else today
+    path = Path(paths.history_file)
+    opened = open_history_readonly(path)
+    store = opened.store
+    if isinstance(store, NullHistory):
+        warning = opened.warning or ""
+        if warning:
+            print(warning, file=err)
+        if warning and not _nothing_recorded(path, warning):
+            return EXIT_UNREADABLE
+    try:
+        snapshot = load_snapshot(store, day, zone, days=max(1, days))
+    except HistoryError as exc:
+        print(str(exc), file=err)
+        return EXIT_UNREADABLE
+    finally:
+        if isinstance(store, History):
+            store.close()
+    if fmt == "json":
+        json.dump(snapshot_json(snapshot, now), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif fmt == "csv":
+        out.write(days_csv_text(snapshot.rows))
+    else:
+        write_text(snapshot, out)
+    return EXIT_OK
+
+
+def _nothing_recorded(path: Path, warning: str) -> bool:
+    """True when the Null store means "no history yet" (no file, or no table), not "cannot read"."""
+    return not path.is_file() or warning == _("No history has been recorded yet.")
+
+
+__all__ = ["EXIT_OK", "EXIT_UNREADABLE", "format_duration", "main", "snapshot_json", "write_text"]
