@@ -86,6 +86,7 @@ def test_app_process_survives_slot_exceptions(tmp_path: Path) -> None:
             count[0] += 1
             raise ValueError("slot failed %d" % count[0])
         def finish():
+            timer.stop()
             print("alive", count[0], len(reports), flush=True)
             app.exit(7)
         timer = QTimer(); timer.timeout.connect(failing); timer.start(5)

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("PySide6.QtNetwork")
 
@@ -406,3 +408,22 @@ def test_close_removes_the_socket_file(qtbot: Any, sock_dir: Path) -> None:
     assert not os.path.exists(name)
     assert QLocalServer.removeServer(name)  # nothing left to remove is not an error
 
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=st.binary(max_size=4096) | st.text(max_size=300).map(lambda t: t.encode("utf-8")))
+def test_fuzzed_bytes_on_the_socket(qtbot: Any, pool: ThreadPoolExecutor, served: Any,
+                                    payload: bytes) -> None:
+    """Whatever arrives, the server answers with at most one reply line, and keeps serving.
+
+    Every payload ends in a newline (half messages cost the 2 s timeout each and are tested above).
+    """
+    _server, recorder, name = served
+    before = len(recorder.calls)
+    raw = wait(qtbot, pool.submit(raw_exchange, name, payload + b"\n"))
+    assert raw.count(b"\n") == 1
+    reply = json.loads(raw)
+    assert isinstance(reply["ok"], bool)
+    if not reply["ok"]:
+        assert len(recorder.calls) == before  # refused messages never reach the handler
+    assert call(qtbot, pool, name, {"cmd": "status"})["ok"] is True
