@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -32,6 +33,15 @@ from PySide6.QtWidgets import (
 from desktop_app.core.settings import SNOOZE_OPTIONS
 from desktop_app.i18n import _
 from desktop_app.ui.tray_menu import format_minutes
+
+#: Layout constants the e2e tests rely on to click the buttons like a user (see tests/e2e).
+MARGIN = 12
+SPACING = 8
+ACCENT_WIDTH = 6
+BUTTON_HEIGHT = 32
+#: Room left free beside a tray at the right edge, where notification daemons
+#: (dunst, KDE, Xfce) put their bubbles, so the prompt and its notification never overlap.
+NOTIFICATION_COLUMN = 360
 
 _STYLE = """
 #promptAccent { background: %s; min-width: 6px; max-width: 6px; }
@@ -55,7 +65,7 @@ class PromptWindow(QWidget):
         super().__init__(parent, flags)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
         self.setObjectName("breakPrompt")
-        self.setWindowTitle(_("HipBreak: time for a break"))
+        self.setWindowTitle(_("Time for a break"))
         self._default_snooze = default_snooze_minutes
         self._answered = False
         self._kind = "hourly"
@@ -97,17 +107,24 @@ class PromptWindow(QWidget):
         self.accent = QWidget()
         self.accent.setObjectName("promptAccent")
         self.accent.setAccessibleName(_("Accent"))
+        # three equal buttons along the bottom edge: easy targets, and a layout tests can rely on
         buttons = QHBoxLayout()
-        buttons.addWidget(self.start_button)
-        buttons.addWidget(self.snooze_button)
-        buttons.addWidget(self.skip_button)
+        buttons.setSpacing(SPACING)
+        for button in (self.start_button, self.snooze_button, self.skip_button):
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.setFixedHeight(BUTTON_HEIGHT)
+            buttons.addWidget(button, 1)
         texts = QVBoxLayout()
         texts.addWidget(self.heading)
         texts.addWidget(self.sitting_label)
         texts.addWidget(self.routine_label)
-        texts.addLayout(buttons)
         texts.addWidget(self.hint_label)
+        texts.addSpacing(4)
+        texts.addLayout(buttons)
+        texts.setSpacing(4)
         outer = QHBoxLayout(self)
+        outer.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        outer.setSpacing(SPACING)
         outer.addWidget(self.accent)
         outer.addLayout(texts)
 
@@ -127,10 +144,10 @@ class PromptWindow(QWidget):
         daily = kind == "daily"
         self.setProperty("kind", kind)
         if daily:
-            self.setWindowTitle(_("HipBreak: your daily session"))
+            self.setWindowTitle(_("Your daily session"))
             self.heading.setText(_("Time for your daily session"))
         else:
-            self.setWindowTitle(_("HipBreak: time for a break"))
+            self.setWindowTitle(_("Time for a break"))
             self.heading.setText(_("Time to stand up and stretch"))
         sitting = format_minutes(sitting_seconds)
         self.sitting_label.setText(_("You have been sitting for {t}.").format(t=sitting))
@@ -150,7 +167,7 @@ class PromptWindow(QWidget):
     def present(self, near: QRect | None = None) -> None:
         """Show the prompt (again) near ``near`` (the tray icon), without taking keyboard focus."""
         self._answered = False
-        self.adjustSize()
+        self.setFixedSize(self.sizeHint().expandedTo(self.minimumSizeHint()))
         self.move(self._position(near))
         if self.isVisible():
             self.raise_()
@@ -158,7 +175,8 @@ class PromptWindow(QWidget):
             self.show()
 
     def _position(self, near: QRect | None) -> QPoint:
-        """Next to the tray icon when its place is known, else the bottom-right corner of the screen."""
+        """Next to the tray icon when its place is known, else the bottom-right corner of the screen;
+        in either case clear of the column at the right edge where notifications appear."""
         size = self.sizeHint().expandedTo(self.minimumSizeHint())
         screen = None
         if near is not None and near.isValid():
@@ -171,8 +189,10 @@ class PromptWindow(QWidget):
             above = near.top() - size.height() - margin
             y = near.bottom() + margin if near.center().y() < area.center().y() else above
         else:
-            x = area.right() - size.width() - margin
+            x = area.right() - size.width()
             y = area.bottom() - size.height() - margin * 4
+        if x + size.width() > area.right() - NOTIFICATION_COLUMN and area.width() > 2 * NOTIFICATION_COLUMN:
+            x = area.right() - NOTIFICATION_COLUMN - size.width()  # beside the notification bubbles
         x = max(area.left() + margin, min(x, area.right() - size.width() - margin))
         y = max(area.top() + margin, min(y, area.bottom() - size.height() - margin))
         return QPoint(x, y)

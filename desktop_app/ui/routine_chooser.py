@@ -26,7 +26,7 @@ class RoutineChooser(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        self.setWindowTitle(_("HipBreak: start a routine"))
+        self.setWindowTitle(_("Start a routine"))
         self.setAccessibleName(_("Start a routine"))
         self.intro = QLabel(_("Choose a routine to start now:"))
         self.intro.setAccessibleName(_("Instructions"))

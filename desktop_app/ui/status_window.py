@@ -27,7 +27,7 @@ class StatusWindow(QWidget):
     def __init__(self, controller: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self._controller = controller
-        self.setWindowTitle(_("HipBreak"))
+        self.setWindowTitle(_("Status"))
         self.setAccessibleName(_("HipBreak status"))
         self.icon_label = QLabel()
         self.icon_label.setAccessibleName(_("Status icon"))

@@ -139,6 +139,11 @@ def status_line(status: Status, now: datetime) -> str:
     return _("Sitting {t} · break in {n}").format(t=format_minutes(sitting), n=format_minutes(next_in + 59))
 
 
+def menu_text(text: str) -> str:
+    """``text`` shown literally in a menu: a lone "&" would otherwise become a keyboard mnemonic."""
+    return text.replace("&", "&&")
+
+
 class TrayMenu(QMenu):
     """The tray's context menu. Call :meth:`refresh` with a fresh :class:`MenuState` to update it."""
 
@@ -176,7 +181,7 @@ class TrayMenu(QMenu):
         self.quit_action = self._add(_("Quit"), actions.quit)
 
     def _add(self, text: str, slot: Callable[[], object], menu: QMenu | None = None) -> QAction:
-        action = (menu or self).addAction(text)
+        action = (menu or self).addAction(menu_text(text))
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
@@ -186,12 +191,12 @@ class TrayMenu(QMenu):
 
     def refresh(self, state: MenuState) -> None:
         """Show ``state``: the status line, item availability and the routine list."""
-        self.status_action.setText(state.status_line)
+        self.status_action.setText(menu_text(state.status_line))
         rules = applicable(state.stage)
         default = next((r for r in state.routines if r.id == state.default_routine_id), None)
         self._default_routine = state.default_routine_id
-        self.start_default.setText(
-            _("Start “{title}”").format(title=default.title) if default else _("Start routine"))
+        self.start_default.setText(menu_text(
+            _("Start “{title}”").format(title=default.title) if default else _("Start routine")))
         self.start_default.setEnabled(rules["routine"] and default is not None)
         ids = tuple(r.id for r in state.routines)
         if ids != self._routine_ids:

@@ -144,10 +144,16 @@ class Desktop:
         return self.tool(args).stdout.split()
 
     def geometry(self, wid: str) -> tuple[int, int, int, int]:
-        """x, y, width, height of a window (xdotool getwindowgeometry)."""
-        out = self.tool(["xdotool", "getwindowgeometry", "--shell", wid]).stdout
-        values = dict(line.split("=", 1) for line in out.split() if "=" in line)
-        return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+        """x, y, width, height of a window's client area on screen.
+
+        From xwininfo: ``xdotool getwindowgeometry`` adds the frame offset twice
+        for windows a window manager has reparented.
+        """
+        out = self.tool(["xwininfo", "-id", wid]).stdout
+        values = dict(re.findall(r"^\s*(Absolute upper-left X|Absolute upper-left Y|Width|Height):\s+(-?\d+)",
+                                 out, re.MULTILINE))
+        return (int(values["Absolute upper-left X"]), int(values["Absolute upper-left Y"]),
+                int(values["Width"]), int(values["Height"]))
 
     def active_window(self) -> str:
         return self.tool(["xdotool", "getactivewindow"]).stdout.strip()
@@ -166,8 +172,16 @@ class Desktop:
         self.xdotool("mousemove_relative", "--", "1", "0")
         self.xdotool("mousemove_relative", "--", "-1", "0")
 
-    def screenshot(self, name: str) -> Path:
-        return screenshot(self.display, SCREENSHOTS / name)
+    def screenshot(self, name: str, around: tuple[int, int, int, int] | None = None, pad: int = 24) -> Path:
+        """Save docs/screenshots/NAME; with ``around`` (x, y, w, h) cropped to that area plus ``pad``."""
+        path = screenshot(self.display, SCREENSHOTS / name)
+        if around is not None:
+            x, y, w, h = around
+            x0, y0 = max(0, x - pad), max(0, y - pad)
+            box = f"{w + 2 * pad}x{h + 2 * pad}+{x0}+{y0}"
+            subprocess.run([need("convert"), str(path), "-crop", box, "+repage", str(path)], check=True,
+                           timeout=30)
+        return path
 
     # --- notifications ---------------------------------------------------------------
     def notifications(self) -> list[dict[str, str]]:
@@ -238,9 +252,10 @@ def desktop(workdir: Path, with_tray: bool = True, with_dunst: bool = True,
                 desk.stop_app(proc)
 
 
-def _wait_ready(desk: Desktop, with_tray: bool) -> None:
+def _wait_ready(desk: Desktop, with_tray: bool, timeout: float = 30) -> None:
     """Until the window manager (and the tray) are up, so the app finds them at start."""
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + timeout
+    names: set[str] = set()
     while time.monotonic() < deadline:
         names = {w.name for w in desk.windows()}
         wm_up = any("openbox" in n.lower() for n in names)
@@ -248,4 +263,6 @@ def _wait_ready(desk: Desktop, with_tray: bool) -> None:
             time.sleep(0.3)
             return
         time.sleep(0.1)
-    raise RuntimeError("the test desktop did not come up (openbox/trayer)")
+    logs = {p.name: p.read_text(errors="replace")[-500:] for p in desk.workdir.glob("*.log")}
+    raise RuntimeError(f"the test desktop did not come up (openbox/trayer); windows: {sorted(names)}; "
+                       f"logs: {logs}")

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.core.settings import SNOOZE_OPTIONS
-from desktop_app.ui.prompt import PromptWindow
+from desktop_app.ui.prompt import NOTIFICATION_COLUMN, PromptWindow
 
 
 def _prompt(qtbot: QtBot) -> tuple[PromptWindow, list[tuple[str, int]]]:
@@ -118,7 +118,10 @@ def test_placed_next_to_the_tray_icon_and_on_screen(qtbot: QtBot) -> None:
     frame = QRect(window.pos(), window.size())
     assert screen.contains(frame)
     assert frame.top() >= icon.bottom()  # below a top panel
-    assert abs(frame.center().x() - icon.center().x()) < screen.width() / 2
+    assert frame.top() - icon.bottom() < 40  # and close to it
+    # beside the column where notification bubbles appear, so the two never overlap
+    assert frame.right() <= screen.right() - NOTIFICATION_COLUMN
+    assert icon.left() - frame.right() <= NOTIFICATION_COLUMN + 40
     bottom_icon = QRect(screen.left() + 10, screen.bottom() - 24, 22, 22)  # bottom-left panel
     window.present(bottom_icon)
     frame = QRect(window.pos(), window.size())
