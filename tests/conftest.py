@@ -20,6 +20,12 @@ if str(ROOT) not in sys.path:
 
 import pytest  # noqa: E402
 
+from desktop_app.crash_guard import immortalize_singletons  # noqa: E402
+
+# PySide6 6.12 on CPython 3.11 drops a reference to None on every void Qt call;
+# without this a long test run aborts with "deallocating None" (see crash_guard).
+immortalize_singletons()
+
 from tests.support.fakeclock import FakeClock  # noqa: E402
 
 
