@@ -235,7 +235,10 @@ class PlayerWindow(QWidget):
         self.voice = Voice(settings.voice_enabled, self.lang, engine=voice_engine, parent=self)
 
         self._build()
+        # The tile is a top-level window of its own (a child window would follow this one
+        # when it hides); it is deleted together with this window.
         self.compact = CompactCountdown()
+        self.destroyed.connect(self.compact.deleteLater)
         self.compact.expand_requested.connect(self._on_compact_expand_requested)
         self.compact.pause_toggled.connect(self.toggle_pause)
         self._shortcuts()
@@ -270,7 +273,11 @@ class PlayerWindow(QWidget):
         self.instructions_label.setWordWrap(True)
         self.instructions_label.setTextFormat(Qt.TextFormat.PlainText)
         self.instructions_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.instructions_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        # Ignored vertically: QLabel's minimum height guess for wrapped text assumes a narrow
+        # width and would force a needless scrollbar; the height comes from heightForWidth.
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        policy.setHeightForWidth(True)
+        self.instructions_label.setSizePolicy(policy)
         self.instructions_scroll = TextScrollArea(self.instructions_label, self)
         self.next_label = QLabel(self)
         self.next_label.setObjectName("next_label")
@@ -695,6 +702,7 @@ class PlayerWindow(QWidget):
         self.figure.set_exercise(segment.pose, segment.illustration, segment.mirrored)
         for button in (self.back_button, self.skip_button, self.restart_button, self.pause_button):
             button.setEnabled(True)
+            button.show()
 
     def _show_summary(self, progress: Progress) -> None:
         self._shown_segment = -1
@@ -713,6 +721,7 @@ class PlayerWindow(QWidget):
         self.compact.set_state("✓", _("Done"), 1.0, "finished")
         for button in (self.back_button, self.skip_button, self.restart_button, self.pause_button):
             button.setEnabled(False)
+            button.hide()
 
     def _apply_scale(self, force: bool = False) -> None:
         """Scale the text with the window so it reads from the floor at any size."""
@@ -727,7 +736,7 @@ class PlayerWindow(QWidget):
             self.status_label: (16, True),
             self.instructions_label: (12, False),
             self.next_label: (13, False),
-            self.summary_label: (17, False),
+            self.summary_label: (20, False),
             self.safety_label: (11, False),
         }
         for label, (pixels, bold) in sizes.items():
