@@ -126,7 +126,6 @@ def main(argv: list[str] | None = None) -> int:
     window.compact.deleteLater()
     window.deleteLater()
     app.processEvents()
-    del window
     return 0
 
 
