@@ -28,7 +28,7 @@ from desktop_app.ui.tray_menu import TrayMenu
 log = logging.getLogger(__name__)
 
 #: How often the status window checks whether a tray has appeared (real seconds).
-TRAY_CHECK_SECONDS = 30
+TRAY_CHECK_SECONDS = 10
 #: While the menu is open, its status line is refreshed this often (real ms).
 LIVE_MENU_MS = 1000
 

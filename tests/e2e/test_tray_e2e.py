@@ -12,13 +12,15 @@ import subprocess
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from desktop_app.ui.prompt import ACCENT_WIDTH, BUTTON_HEIGHT, MARGIN, SPACING
 from tests.e2e.conftest import wait_embedded, wait_until, write_settings
-from tests.e2e.helpers import Desktop, XWindow
+from tests.e2e.helpers import TRAYER_ARGS, Desktop, XWindow, desktop
+from tests.support.desktop import process
 
 pytestmark = [pytest.mark.e2e, pytest.mark.display]
 
@@ -225,3 +227,20 @@ def test_quit_exits_cleanly(app: App) -> None:
     log = (desk.profile / "log" / "hipbreak.log").read_text()
     assert "Traceback" not in log
     assert "stopped (exit 0)" in log
+
+
+def test_without_a_tray_a_status_window_shows_until_a_tray_appears(tmp_path: Path) -> None:
+    with desktop(tmp_path / "notray", with_tray=False) as desk:
+        proc = desk.launch()
+        window = wait_until(lambda: desk.find_windows("Status"), 20, "the no-tray status window")
+        status = _status(desk)
+        assert status["view"] == "window"
+        time.sleep(0.5)
+        desk.screenshot("tray-none-status-window.png", desk.geometry(window[0]))
+        with process(["trayer", *TRAYER_ARGS], desk.env, tmp_path / "trayer.log"):
+            icon = wait_embedded(desk, timeout=30)
+            assert icon.width >= 16
+            assert _status(desk)["view"] == "tray"
+            assert not desk.find_windows("Status")
+            assert desk.run("quit").returncode == 0
+            assert proc.wait(timeout=15) == 0
