@@ -25,7 +25,7 @@ RAW_PREFIX = "https://raw.githubusercontent.com/hipbreak/hipbreak/main/docs/scre
 
 
 def _run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, capture_output=True, text=True, timeout=120, **kwargs)  # type: ignore[call-overload,no-any-return]
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, **kwargs)  # type: ignore[call-overload]
 
 
 def _desktop_file_validate(path: Path) -> None:

@@ -1,0 +1,174 @@
+"""The PyInstaller bundle: build it with scripts/build-bundle, then run it as a user would.
+
+Marked ``bundle`` so ``scripts/test -m "not bundle"`` can skip the build; ``.ci/run``
+runs everything. The build and the size are printed (run with ``-s`` to see them);
+nothing here asserts on time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop_app import __version__
+from desktop_app.platform.autostart import exec_split
+from desktop_app.platform.install_kind import DESKTOP_ID
+from tests.support.desktop import wait_for, xvfb
+
+pytestmark = pytest.mark.bundle
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.fail("PyInstaller is missing: install the bundle extra, .venv/bin/pip install -e '.[bundle]'")
+    dist = tmp_path_factory.mktemp("dist")
+    env = {**os.environ, "PYTHON": sys.executable}
+    result = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "build-bundle"), "--dist", str(dist)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    print(
+        "\n" + "\n".join(line for line in result.stdout.splitlines() if line.startswith(("bundle", "build")))
+    )
+    exe = dist / "hipbreak" / "hipbreak"
+    assert exe.is_file() and os.access(exe, os.X_OK)
+    return exe
+
+
+@pytest.fixture
+def user_env(tmp_path: Path) -> dict[str, str]:
+    """A throwaway profile and config home, offscreen, and no PATH to this checkout's venv."""
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        HIPBREAK_PROFILE_DIR=str(profile),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        HOME=str(tmp_path / "home"),
+        PATH="/usr/bin:/bin",
+    )
+    return env
+
+
+def _run(exe: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_version(bundle: Path, user_env: dict[str, str]) -> None:
+    result = _run(bundle, "--version", env=user_env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"hipbreak {__version__}"
+
+
+def test_routines_json_lists_the_bundled_routines(bundle: Path, user_env: dict[str, str]) -> None:
+    result = _run(bundle, "routines", "--json", env=user_env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    routines = data["routines"] if isinstance(data, dict) else data
+    ids = {r["id"] for r in routines}
+    shipped = {p.stem for p in (ROOT / "assets" / "routines").glob("*.json")}
+    assert shipped and shipped <= ids
+
+
+def test_check_routine_accepts_good_and_rejects_bad_files(
+    bundle: Path, user_env: dict[str, str], tmp_path: Path
+) -> None:
+    good = ROOT / "assets" / "routines" / "desk-break.json"
+    result = _run(bundle, "check-routine", str(good), env=user_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"id": "Not A Slug"}')
+    result = _run(bundle, "check-routine", str(bad), env=user_env)
+    assert result.returncode == 2
+    assert "bad.json: id:" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bundle_holds_assets_and_leaves_out_unused_qt(bundle: Path) -> None:
+    internal = bundle.parent / "_internal"
+    assert (internal / "assets" / "i18n" / "de.json").is_file()
+    assert (internal / "assets" / "icons" / "hipbreak.svg").is_file()
+    assert {p.name for p in (internal / "assets" / "routines").glob("*.json")} == {
+        p.name for p in (ROOT / "assets" / "routines").glob("*.json")
+    }
+    libs = {p.name for p in internal.rglob("*.so*")}
+    assert any(name.startswith("libqxcb") for name in libs), "the X11 platform plugin is missing"
+    for unused in ("WebEngine", "Qt63D", "Charts", "DataVisualization", "Pdf", "VirtualKeyboard", "Quick3D"):
+        assert not [name for name in libs if unused in name], f"{unused} should not be bundled"
+
+
+def test_autostart_from_the_bundle_points_at_the_bundle(bundle: Path, user_env: dict[str, str]) -> None:
+    result = _run(bundle, "autostart", "on", env=user_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    entry = Path(user_env["XDG_CONFIG_HOME"]) / "autostart" / f"{DESKTOP_ID}.desktop"
+    exec_line = next(line for line in entry.read_text().splitlines() if line.startswith("Exec="))
+    assert exec_split(exec_line[len("Exec=") :]) == (str(bundle),)
+    assert _run(bundle, "autostart", "status", env=user_env).stdout.startswith("Autostart is on.")
+    assert _run(bundle, "autostart", "off", env=user_env).returncode == 0
+    assert not entry.exists()
+
+
+Starter = Callable[[dict[str, str]], "subprocess.Popen[str]"]
+
+
+@pytest.fixture
+def started(bundle: Path) -> Iterator[Starter]:
+    """Start the bundled app with an environment; every started copy is stopped afterwards."""
+    procs: list[subprocess.Popen[str]] = []
+
+    def start(env: dict[str, str]) -> subprocess.Popen[str]:
+        proc = subprocess.Popen(
+            [str(bundle)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        procs.append(proc)
+        return proc
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+
+
+def _start_and_quit(bundle: Path, proc: subprocess.Popen[str], env: dict[str, str]) -> None:
+    def answers() -> bool:
+        assert proc.poll() is None, f"the bundle exited early: {proc.stdout.read() if proc.stdout else ''}"
+        return _run(bundle, "status", "--json", env=env).returncode == 0
+
+    wait_for(answers, timeout=60, what="the bundled app to answer 'status'")
+    status = json.loads(_run(bundle, "status", "--json", env=env).stdout)
+    assert status["state"] in ("working", "off_hours")
+    assert _run(bundle, "quit", env=env).returncode == 0
+    assert proc.wait(timeout=30) == 0
+
+
+def test_the_bundled_app_starts_offscreen_answers_and_quits(
+    bundle: Path, user_env: dict[str, str], started: Starter
+) -> None:
+    proc = started(user_env)
+    _start_and_quit(bundle, proc, user_env)
+
+
+@pytest.mark.display
+def test_the_bundled_app_starts_on_a_real_x_server(
+    bundle: Path, user_env: dict[str, str], started: Starter
+) -> None:
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed")
+    with xvfb() as display:
+        env = {**user_env, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display}
+        proc = started(env)
+        _start_and_quit(bundle, proc, env)
