@@ -383,6 +383,22 @@ class PlayerWindow(QWidget):
 
     # ------------------------------------------------------------------ public API
 
+    def is_open(self) -> bool:
+        """True while the player is on screen, as the full window or as the compact tile.
+
+        Use this rather than ``isVisible()``: in compact mode the full window is hidden.
+        """
+        return not self._closing and self._is_shown()
+
+    def bring_to_front(self) -> None:
+        """Show the full window (leaving compact mode) and raise it, e.g. when the tray asks again."""
+        if self.compact.isVisible():
+            self.leave_compact()
+        elif not self.isVisible():
+            self.show()
+        self.raise_()
+        self.activateWindow()
+
     def apply_settings(self, settings: Settings) -> None:
         """Follow sound, volume and voice changes while playing (segment lengths stay as started)."""
         self.settings = settings
@@ -635,6 +651,10 @@ class PlayerWindow(QWidget):
 
     def _report(self, completed: bool) -> None:
         self._reported = True
+        if completed:
+            # The window stays open on its summary page, but whoever listens may drop it
+            # now: hand over the geometry first so the next player opens in the same place.
+            self.geometry_changed.emit(save_geometry(self))
         self.routine_finished.emit(self.routine.id, completed, self.seconds_done(), self.exercises_done())
 
     # ------------------------------------------------------------------ display

@@ -223,9 +223,12 @@ def test_keyboard_shortcuts(window: PlayerWindow, qtbot: object, clock: FakeCloc
 def test_summary_and_finished_signal_once(window: PlayerWindow, clock: FakeClock) -> None:
     finished = Finished(window)
     window.show()
+    geometries: list[bytes] = []
+    window.geometry_changed.connect(geometries.append)
     while window.player.state == PLAYING:
         step_to_next_segment(window, clock, late=0.05)
     assert window.player.state == FINISHED
+    assert len(geometries) == 1, "geometry handed over at the end, before anyone drops the window"
     assert finished.calls == [("test-routine", True, pytest.approx(TOTAL), 3)]
     assert window.pages.currentIndex() == 1
     summary = window.summary_label.text()
@@ -395,6 +398,29 @@ def test_geometry_is_restored(qtbot: object, clock: FakeClock) -> None:
     third = PlayerWindow(make_routine(), SETTINGS, clock, geometry=b"not a geometry")
     qtbot.addWidget(third)  # type: ignore[attr-defined]
     assert third.width() >= 360 and third.height() >= 420
+
+
+def test_geometry_on_a_missing_screen_is_not_restored(qtbot: object, clock: FakeClock) -> None:
+    """A window saved on a monitor that is gone opens centred on a screen that exists."""
+    first = PlayerWindow(make_routine(), SETTINGS, clock)
+    qtbot.addWidget(first)  # type: ignore[attr-defined]
+    first.move(9000, 9000)
+    saved = bytes(first.saveGeometry().data())
+    second = PlayerWindow(make_routine(), SETTINGS, clock, geometry=saved)
+    qtbot.addWidget(second)  # type: ignore[attr-defined]
+    screen = QApplication.primaryScreen().availableGeometry()
+    assert screen.contains(second.frameGeometry().center())
+
+
+def test_is_open_covers_compact_mode(window: PlayerWindow, clock: FakeClock) -> None:
+    assert not window.is_open()
+    window.show()
+    window.enter_compact()
+    assert not window.isVisible() and window.is_open()
+    window.bring_to_front()
+    assert window.isVisible() and not window.compact.isVisible()
+    window.close()
+    assert not window.is_open()
 
 
 def test_text_scales_with_the_window(window: PlayerWindow) -> None:
