@@ -125,3 +125,71 @@ def test_no_engine_at_all_is_one_log_line(qapp: object, monkeypatch: pytest.Monk
     assert voice.backend == "none"
     assert results == [False, False]
     assert len([r for r in caplog.records if r.name == "desktop_app.ui.voice"]) == 1
+
+
+PLAY_CUE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from desktop_app.ui.sound import CuePlayer
+player = CuePlayer(sys.argv[1] == "on", 80)
+print("loaded", ",".join(player.loaded_cues()), flush=True)
+QTimer.singleShot(300, lambda: print("played", player.play("chime"), flush=True))
+QTimer.singleShot(2300, app.quit)
+app.exec()
+"""
+
+
+def _peak(raw: bytes) -> int:
+    count = len(raw) // 2
+    samples = struct.unpack(f"<{count}h", raw[: count * 2])
+    return max((abs(s) for s in samples), default=0)
+
+
+def test_cue_is_really_heard_on_a_pulseaudio_null_sink(tmp_path: Path) -> None:
+    """A real sound server with a null sink; what the app plays is recorded from its monitor."""
+    import shutil
+    import subprocess
+    import sys
+
+    for tool in ("pulseaudio", "pactl", "parec"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed")
+    root = Path(__file__).resolve().parent.parent.parent
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(tmp_path), HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=str(root), QT_LOGGING_RULES="qt.multimedia.*=false")
+    server = subprocess.Popen(
+        ["pulseaudio", "-n", "--load=module-null-sink sink_name=hipbreak_test",
+         "--load=module-native-protocol-unix", "--exit-idle-time=-1", "--daemonize=no", "-F", "/dev/null"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode != 0:
+            assert time.monotonic() < deadline, "pulseaudio did not start"
+            time.sleep(0.1)
+
+        def record(state: str) -> tuple[str, int]:
+            raw = tmp_path / f"{state}.raw"
+            with open(raw, "wb") as out:
+                rec = subprocess.Popen(["parec", "-d", "hipbreak_test.monitor", "--format=s16le",
+                                        "--rate=44100", "--channels=1"], env=env, stdout=out)
+                try:
+                    child = subprocess.run([sys.executable, "-c", PLAY_CUE, state], env=env, cwd=root,
+                                           capture_output=True, text=True, timeout=60)
+                finally:
+                    rec.terminate()
+                    rec.wait(timeout=5)
+            assert child.returncode == 0, child.stderr
+            return child.stdout, _peak(raw.read_bytes())
+
+        out_on, peak_on = record("on")
+        assert "loaded chime,end,switch,tick" in out_on
+        assert "played True" in out_on
+        assert peak_on > 2000, f"nothing audible was recorded (peak {peak_on})"
+        out_off, peak_off = record("off")
+        assert "played False" in out_off
+        assert peak_off < 50, f"muted cues were heard (peak {peak_off})"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
