@@ -255,7 +255,7 @@ class TextEditor(FieldEditor):
     def __init__(self, spec: FieldSpec) -> None:
         self.line = QLineEdit()
         super().__init__(spec, self.line)
-        self.line.textEdited.connect(self.edited)
+        self.line.textChanged.connect(self.edited)
 
     def value(self) -> str:
         return str(self.line.text())
