@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -49,6 +49,11 @@ DEFAULT_PAUSE_MINUTES = 60
 #: Longest pause or snooze accepted from a caller, in minutes (one day).
 MAX_PAUSE_MINUTES = 24 * 60
 MAX_SNOOZE_MINUTES = 240
+#: Deadlines handed to the driver are computed by different arithmetic than
+#: the checks that honour them (boot vs monotonic time, wall datetimes), so a
+#: check counts a deadline as reached this close to it. Without it, rounding
+#: could leave a deadline "now" forever and make the driver spin.
+TIME_TOLERANCE = 1e-3
 #: Format of :meth:`BreakScheduler.to_state`.
 STATE_VERSION = 1
 
@@ -120,7 +125,7 @@ class _Pause:
     def over(self, now: Moment) -> bool:
         if self.until_mono is not None:
             return now.mono >= self.until_mono
-        return self.until_wall is not None and now.wall >= self.until_wall
+        return self.until_wall is not None and now.wall >= self.until_wall - TIME_TOLERANCE
 
 
 class BreakScheduler:
@@ -166,7 +171,7 @@ class BreakScheduler:
             self._restore(state, now)
         # Whatever the state said, the first thing after a (re)start is not a prompt.
         self._not_before = max(self._not_before, now.mono + self._grace_seconds)
-        self._off_hours = not workhours.in_working_hours(clock.now(), settings)
+        self._off_hours = not workhours.in_working_hours(self._local_now(), settings)
         self._goto(self._wanted_stage())
 
     # ------------------------------------------------------------------ properties
@@ -248,7 +253,7 @@ class BreakScheduler:
             return Stage.SNOOZED
         return Stage.WORKING
 
-    def _advance(self, now: Moment) -> None:
+    def _advance(self, now: Moment, hours_why: str = "off_hours") -> None:
         """Apply everything that time alone has made due, except offering prompts."""
         if self._pause is not None and self._pause.over(now):
             self._end_pause()
@@ -257,13 +262,13 @@ class BreakScheduler:
             spell is not None
             and not spell.is_break
             and self._routine is None
-            and spell.seconds_at(now) >= self._natural_seconds
+            and self._lasted_natural(spell, now)
         ):
             self._confirm_break(spell)
-        self._check_hours(now, why="off_hours")
+        self._check_hours(now, why=hours_why)
 
     def _check_hours(self, now: Moment, why: str) -> None:
-        off = not workhours.in_working_hours(self._clock.now(), self._settings)
+        off = not workhours.in_working_hours(self._local_now(), self._settings)
         if off and not self._off_hours:
             # Hourly prompts stop outside working hours; the daily session keeps its own time.
             if self._prompt is not None and self._prompt.kind == HOURLY:
@@ -335,14 +340,14 @@ class BreakScheduler:
             self._away = spell
             self._emit(ev.AWAY_STARTED, reason=reason, since=since.wall)
             if self._routine is None:
-                long_enough = spell.seconds_at(self._now) >= self._natural_seconds
+                long_enough = self._lasted_natural(spell, self._now)
                 self._close_prompt("natural_break" if long_enough else "away")
                 self._drop_held()
         else:
             spell.reasons.add(reason)
             if since.boot < spell.since.boot and not spell.is_break:
                 spell.since = since
-        long_enough = spell.seconds_at(self._now) >= self._natural_seconds
+        long_enough = self._lasted_natural(spell, self._now)
         if self._routine is None and not spell.is_break and long_enough:
             self._confirm_break(spell)
 
@@ -369,7 +374,7 @@ class BreakScheduler:
             back.wall,
         )
         seconds = spell.seconds_at(back)
-        if self._routine is None and not spell.is_break and seconds >= self._natural_seconds:
+        if self._routine is None and not spell.is_break and self._lasted_natural(spell, back):
             self._confirm_break(spell)
         self._emit(ev.AWAY_ENDED, reason=spell.started_reason, seconds=round(seconds, 3))
         self._presence_floor = max(self._presence_floor, back.mono)
@@ -401,8 +406,15 @@ class BreakScheduler:
     def _routine_for(self, kind: str | None) -> str:
         return self._settings.daily_routine if kind == DAILY else self._settings.prompt_routine
 
+    def _local_now(self) -> datetime:
+        """Local wall time for calendar checks, nudged by TIME_TOLERANCE so a boundary deadline counts."""
+        return self._clock.now() + timedelta(seconds=TIME_TOLERANCE)
+
+    def _lasted_natural(self, spell: AwaySpell, now: Moment) -> bool:
+        return spell.seconds_at(now) >= self._natural_seconds - TIME_TOLERANCE
+
     def _today(self) -> str:
-        return self._clock.now().date().isoformat()
+        return self._local_now().date().isoformat()
 
     def _close_prompt(self, why: str) -> None:
         """End the open prompt without an answer."""
@@ -516,7 +528,7 @@ class BreakScheduler:
         return None
 
     def _offer_daily_if_due(self, now: Moment) -> None:
-        local_now = self._clock.now()
+        local_now = self._local_now()
         when = self._next_daily(local_now)
         if when is None or when.date() != local_now.date() or local_now < when:
             return
@@ -712,7 +724,7 @@ class BreakScheduler:
                 self._held = None
             if self._snooze is not None and self._snooze.kind == DAILY:
                 self._snooze = None
-        self._check_hours(now, why="settings")
+        self._advance(now, hours_why="settings")  # e.g. a shorter natural break may already have passed
         return self._finish()
 
     def close_open_prompt(self, why: str = "quit") -> list[Event]:
@@ -737,7 +749,7 @@ class BreakScheduler:
     def next_deadline(self) -> float | None:
         """The monotonic time at which update() next has work to do; None when nothing is pending."""
         now = Moment.of(self._clock)
-        local_now = self._clock.now()
+        local_now = self._local_now()
         candidates: list[float] = []
 
         def at_wall(wall: float) -> float:
@@ -785,6 +797,8 @@ class BreakScheduler:
         if self._away is not None:
             return AWAY_POLL_SECONDS
         idle = idle_seconds if math.isfinite(idle_seconds) and idle_seconds > 0 else 0.0
+        # Only idle since the app started (or the user came back) counts; see on_idle().
+        idle = min(idle, max(0.0, self._clock.monotonic() - self._presence_floor))
         return max(1.0, self._natural_seconds - idle)
 
     def status(self) -> Status:
