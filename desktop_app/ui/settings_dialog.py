@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 ROUTINE_FIELDS = ("prompt_routine", "daily_routine")
 
 _ERROR_STYLE = "color: #b00020;"
+_DETAILS_ROLE = Qt.ItemDataRole.UserRole
 
 
 class AutostartApi(Protocol):
@@ -145,7 +146,7 @@ class SettingsDialog(QDialog):
         for group in GROUPS:
             page = self._build_tab(group)
             self.tab_pages[group] = page
-            self.tabs.addTab(page, _(group))
+            self.tabs.addTab(page, _tab_title(group))
 
         self.status = QLabel()
         self.status.setObjectName("status")
@@ -171,7 +172,7 @@ class SettingsDialog(QDialog):
         for row in self.rows.values():
             row.editor.edited.connect(self._refresh_problems)
         self._refresh_problems()
-        self.resize(620, 520)
+        self.resize(640, 580)
 
     # --- building ---------------------------------------------------------------------------
     def _build_tab(self, group: str) -> QWidget:
@@ -180,7 +181,7 @@ class SettingsDialog(QDialog):
         page.setAccessibleName(_(group))
         outer = QVBoxLayout(page)
         form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for spec in FIELDS:
             if spec.group != group:
                 continue
@@ -221,7 +222,7 @@ class SettingsDialog(QDialog):
         box = QVBoxLayout(cell)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
-        box.addWidget(editor.widget)
+        box.addWidget(editor.widget, 0, Qt.AlignmentFlag.AlignLeft)
         box.addWidget(error)
         form.addRow(label, cell)
         self.rows[spec.name] = _FieldRow(editor, error)
@@ -239,7 +240,15 @@ class SettingsDialog(QDialog):
         self.routine_tree.setObjectName("routine_list")
         self.routine_tree.setAccessibleName(_("Your routines and their problems"))
         self.routine_tree.setHeaderLabels([_("File"), _("State")])
-        self.routine_tree.setColumnWidth(0, 200)
+        self.routine_tree.setColumnWidth(0, 180)
+        self.routine_tree.header().setStretchLastSection(True)
+        self.routine_tree.currentItemChanged.connect(self._on_routine_tree_current_item_changed)
+        self.routine_details = QLabel()
+        self.routine_details.setObjectName("routine_details")
+        self.routine_details.setWordWrap(True)
+        self.routine_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.routine_details.setAccessibleName(_("Details of the selected routine file"))
         self.routine_tree.setMinimumHeight(90)
         title.setBuddy(self.routine_tree)
         self.open_folder_button = QPushButton(_("Open routines folder"))
@@ -256,6 +265,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(hint)
         layout.addWidget(self.routine_tree, 1)
+        layout.addWidget(self.routine_details)
         layout.addLayout(buttons)
         self._fill_routine_tree()
         return box
@@ -306,25 +316,43 @@ class SettingsDialog(QDialog):
             state = _("valid: {title}").format(title=routine.title.get(lang))
             item = QTreeWidgetItem([routine.source.name, state])
             item.setToolTip(0, str(routine.source))
+            minutes = max(1, round(routine.estimated_seconds() / 60))
+            item.setData(0, _DETAILS_ROLE, _("{file}: valid, {n} exercise(s), about {m} min.").format(
+                file=routine.source.name, n=len(routine.exercises), m=minutes))
             entries.append((routine.source.name, item))
         for path, messages in self._routines.errors.items():
             count = len(messages)
             item = QTreeWidgetItem([Path(path).name, _("not loaded: {n} problem(s)").format(n=count)])
             item.setForeground(1, Qt.GlobalColor.darkRed)
             item.setToolTip(0, str(path))
-            for message in messages:
+            prefix = f"{Path(path).name}: "
+            shown = [m[len(prefix):] if m.startswith(prefix) else m for m in messages]
+            details = _("{file} is not loaded:").format(file=Path(path).name) + "".join(
+                "\n• " + m for m in shown)
+            item.setData(0, _DETAILS_ROLE, details)
+            for message in shown:
                 child = QTreeWidgetItem(["", message])
                 child.setToolTip(1, message)
+                child.setData(0, _DETAILS_ROLE, details)
                 item.addChild(child)
             entries.append((Path(path).name, item))
         entries.sort(key=lambda pair: pair[0].lower())
         for _name, item in entries:
             tree.addTopLevelItem(item)
             item.setExpanded(True)
+        problem_items = [item for _name, item in entries if item.childCount()]
+        if entries:
+            tree.setCurrentItem(problem_items[0] if problem_items else entries[0][1])
+        else:
+            self.routine_details.setText("")
         if not entries:
             hint = _("Add routine files (.json) to your routines folder.")
             empty = QTreeWidgetItem([_("(none yet)"), hint])
             tree.addTopLevelItem(empty)
+
+    def _on_routine_tree_current_item_changed(self, item: QTreeWidgetItem | None, _previous: object) -> None:
+        details = item.data(0, _DETAILS_ROLE) if item is not None else None
+        self.routine_details.setText(str(details) if details else "")
 
     def open_routines_folder(self) -> bool:
         """Open the user's routines folder in the file manager (created first if missing)."""
@@ -394,7 +422,7 @@ class SettingsDialog(QDialog):
             row.error.setVisible(text is not None)
         for index, group in enumerate(GROUPS):
             bad = any(FIELDS_BY_NAME[n].group == group for n in problems)
-            self.tabs.setTabText(index, _(group) + (" ⚠" if bad else ""))
+            self.tabs.setTabText(index, _tab_title(group) + (" ⚠" if bad else ""))
         self.ok_button.setEnabled(not problems)
         if problems:
             first = next(iter(problems))
@@ -455,6 +483,11 @@ class SettingsDialog(QDialog):
     def settings(self) -> Settings:
         """The settings last saved by this dialog (the ones it was opened with until then)."""
         return self._settings
+
+
+def _tab_title(group: str) -> str:
+    """A tab's title; "&" is doubled so that "Sound & voice" is not read as a keyboard mnemonic."""
+    return _(group).replace("&", "&&")
 
 
 def _default_routines_dir() -> Path:

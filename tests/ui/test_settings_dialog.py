@@ -97,7 +97,7 @@ def type_into_spin(spin: QSpinBox, text: str) -> None:
 
 def test_every_field_gets_a_row_with_the_widget_of_its_kind(dialog: SettingsDialog) -> None:
     assert set(dialog.rows) == {spec.name for spec in FIELDS}
-    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == list(GROUPS)
+    assert [dialog.tabs.tabText(i).replace("&&", "&") for i in range(dialog.tabs.count())] == list(GROUPS)
     for spec in FIELDS:
         editor = dialog.rows[spec.name].editor
         page = dialog.tab_pages[spec.group]
@@ -341,6 +341,13 @@ def test_routines_tab_lists_user_routines_with_their_problems(qtbot: QtBot, rout
     assert bad.text(1).startswith("not loaded: 1 problem")
     assert bad.isExpanded() and bad.childCount() == 1
     assert "exercises[1].steps[0].seconds" in bad.child(0).text(1)
+    # the file with problems is selected, and every problem is spelled out in full below the list
+    assert tree.currentItem() is bad
+    details = d.routine_details.text()
+    assert details.startswith("bad_seconds.json is not loaded:")
+    assert "exercises[1].steps[0].seconds: must be" in details
+    tree.setCurrentItem(tops["my-desk.json"])
+    assert d.routine_details.text().startswith("my-desk.json: valid,")
     combo = d.rows["daily_routine"].editor.widget
     assert isinstance(combo, QComboBox)
     assert combo.findData("my-desk") >= 0 and combo.findData("bad-seconds") < 0

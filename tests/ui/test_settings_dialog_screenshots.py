@@ -1,0 +1,122 @@
+"""Screenshots of every settings tab, taken from a real Xvfb with ImageMagick.
+
+The dialog runs in a child process on the Xvfb display (this very file, run as
+a script), so it is drawn by the real xcb platform plugin with real fonts, not
+the offscreen one. The test drives it over stdin ("tab N", "invalid") and
+grabs its X window after each step. Set ``HIPBREAK_SCREENSHOT_DIR`` (for
+example to ``docs/screenshots``) to keep the pictures; otherwise they go to a
+temporary folder and are only checked.
+
+    HIPBREAK_SCREENSHOT_DIR=docs/screenshots .venv/bin/python -m pytest -m display \
+        tests/ui/test_settings_dialog_screenshots.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.support.desktop import desktop_env, need, xvfb  # noqa: E402
+
+SHOT_NAMES = ("breaks", "routines", "sound-voice", "schedule", "do-not-disturb", "system")
+
+
+def _child(folder: Path) -> int:
+    """Show the dialog and obey "tab N" / "invalid" / "quit" lines from stdin."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.core.routine import builtin_routines_dir, load_routines
+    from desktop_app.core.settings import Settings
+    from desktop_app.ui.settings_dialog import SettingsDialog
+
+    routines = folder / "routines"
+    routines.mkdir(parents=True, exist_ok=True)
+    good = json.loads((builtin_routines_dir() / "desk-break.json").read_text(encoding="utf-8"))
+    good.update(id="evening-hips", title="Evening hips")
+    (routines / "evening-hips.json").write_text(json.dumps(good), encoding="utf-8")
+    bad = dict(good, id="Bad Id", position="lying")
+    (routines / "broken.json").write_text(json.dumps(bad), encoding="utf-8")
+
+    app = QApplication(sys.argv[:1])
+    settings = Settings().replace(daily_session_enabled=True, working_hours_enabled=True)
+    loaded = load_routines([(builtin_routines_dir(), True), (routines, False)])
+    dialog = SettingsDialog(settings, lambda s: None, loaded, routines_dir=routines)
+    dialog.show()
+    for line in sys.stdin:
+        command = line.split()
+        if not command or command[0] == "quit":
+            break
+        if command[0] == "tab":
+            dialog.tabs.setCurrentIndex(int(command[1]))
+        elif command[0] == "invalid":
+            dialog.tabs.setCurrentIndex(0)
+            spin = dialog.rows["break_interval_minutes"].editor.widget
+            spin.setFocus()
+            spin.lineEdit().selectAll()  # type: ignore[attr-defined]
+            QTest.keyClicks(spin.lineEdit(), "5")  # type: ignore[attr-defined]
+        for _i in range(20):
+            app.processEvents()
+            QTest.qWait(25)
+        print(f"shown {int(dialog.winId())}", flush=True)
+    return 0
+
+
+def _shoot(display: str, window_id: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([need("import"), "-display", display, "-window", window_id, str(path)], check=True,
+                   timeout=30)
+
+
+def _colours(path: Path) -> int:
+    out = subprocess.run([need("identify"), "-format", "%k %w %h", str(path)], check=True, timeout=30,
+                         capture_output=True, text=True).stdout.split()
+    assert int(out[1]) >= 500 and int(out[2]) >= 400, f"{path.name} is {out[1]}x{out[2]}"
+    return int(out[0])
+
+
+@pytest.mark.display
+def test_screenshots_of_every_settings_tab(tmp_path: Path) -> None:
+    need("Xvfb")
+    out_dir = Path(os.environ.get("HIPBREAK_SCREENSHOT_DIR") or tmp_path / "shots")
+    home = tmp_path / "home"
+    home.mkdir()
+    with xvfb() as display:
+        env = desktop_env(display, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
+                          HIPBREAK_PROFILE_DIR=str(tmp_path / "profile"), LANGUAGE="en")
+        child = subprocess.Popen([sys.executable, __file__, "child", str(tmp_path / "child")], cwd=ROOT,
+                                 env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert child.stdin is not None and child.stdout is not None
+        try:
+            shots: list[Path] = []
+            steps = [(f"tab {i}", f"settings-{name}.png") for i, name in enumerate(SHOT_NAMES)]
+            steps.append(("invalid", "settings-breaks-invalid.png"))
+            for command, name in steps:
+                child.stdin.write(command + "\n")
+                child.stdin.flush()
+                reply = child.stdout.readline().split()
+                assert reply[:1] == ["shown"], f"the dialog did not answer {command!r}"
+                shots.append(out_dir / name)
+                _shoot(display, reply[1], shots[-1])
+            child.stdin.write("quit\n")
+            child.stdin.flush()
+            assert child.wait(timeout=30) == 0
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+    for path in shots:
+        assert _colours(path) > 8, f"{path.name} looks blank"
+
+
+if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[1] == "child":
+    sys.exit(_child(Path(sys.argv[2])))
