@@ -41,6 +41,7 @@ from desktop_app.platform.install_kind import (
     Installation,
     detect_installation,
 )
+from tests.storage.hostile import readonly
 
 
 def _program(tmp_path: Path, folder: str = "my venv/bin") -> Installation:
@@ -169,16 +170,19 @@ def test_switched_off_in_the_desktop_settings_reads_as_off_and_enable_switches_i
 
 
 def test_read_only_autostart_folder_gives_a_plain_error(tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root ignores folder permissions")
+    """A really read-only folder (bind mount as root): enable and disable fail with a sentence."""
     backend = _xdg(tmp_path, _program(tmp_path))
-    backend.path.parent.mkdir(parents=True)
-    backend.path.parent.chmod(0o500)
-    try:
-        with pytest.raises(AutostartError, match="permission"):
+    backend.enable()
+    before = backend.path.read_text()
+    with readonly(backend.path.parent):
+        with pytest.raises(AutostartError, match="read-only"):
+            backend.disable()
+        assert backend.path.read_text() == before and backend.state().enabled
+    backend.disable()
+    with readonly(backend.path.parent):
+        with pytest.raises(AutostartError, match="read-only"):
             backend.enable()
-    finally:
-        backend.path.parent.chmod(0o700)
+        assert not backend.path.exists()
 
 
 def test_a_file_in_place_of_the_autostart_folder_gives_a_plain_error(tmp_path: Path) -> None:
@@ -430,3 +434,32 @@ def test_main_on_an_unsupported_system_fails_plainly(capsys: pytest.CaptureFixtu
     assert "no autostart here" in capsys.readouterr().err
     assert autostart.main("status", NullAutostart("no autostart here")) == 0
     assert "not available" in capsys.readouterr().out
+
+
+def test_hipbreak_autostart_command_round_trip(tmp_path: Path) -> None:
+    """The installed command: `hipbreak autostart on|status|off`, reading and writing real files."""
+    hipbreak = Path(os.path.abspath(sys.executable)).parent / "hipbreak"
+    if not hipbreak.is_file():
+        pytest.skip("the hipbreak entry point is not installed in this environment")
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    env.pop("FLATPAK_ID", None)
+    entry = tmp_path / "config" / "autostart" / DESKTOP_FILE
+
+    def run(action: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(hipbreak), "autostart", action], env=env, capture_output=True, text=True)
+
+    assert run("status").stdout.startswith("Autostart is off.")
+    on = run("on")
+    assert on.returncode == 0 and on.stdout.startswith("Autostart is on."), on.stderr
+    assert f"Runs: {hipbreak}" in on.stdout
+    _validate(entry)
+    assert run("on").returncode == 0
+    assert run("status").stdout.startswith("Autostart is on.")
+    assert run("off").returncode == 0 and not entry.exists()
+    bad = run("sideways")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
