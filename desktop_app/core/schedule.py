@@ -557,7 +557,7 @@ class BreakScheduler:
         idle = float(idle_seconds) if math.isfinite(idle_seconds) and idle_seconds > 0 else 0.0
         if self._routine is None:
             trusted = min(idle, max(0.0, now.mono - self._presence_floor))
-            if trusted >= self._natural_seconds:
+            if trusted >= self._natural_seconds - TIME_TOLERANCE:  # a push watch reports the threshold itself
                 self._enter_away("idle", now.minus(trusted))
             elif self._away is not None and "idle" in self._away.reasons and idle < self._natural_seconds:
                 self._leave_away("idle", now.minus(idle))

@@ -239,3 +239,11 @@ def test_wall_jump_does_not_change_sitting_time(clock: FakeClock, jump: float) -
     clock.minutes(10)
     assert sched.status().sitting_seconds == pytest.approx(30 * MIN)
     assert sched.next_deadline() == pytest.approx(clock.monotonic() + 30 * MIN)
+
+
+def test_push_watch_reporting_the_threshold_with_rounding_starts_away(clock: FakeClock) -> None:
+    sched = make(clock, natural_break_minutes=5)
+    clock.minutes(20)
+    real_threshold = 5 * MIN / 60.0  # --demo: the driver converts real seconds back with factor 60
+    out = sched.on_idle(real_threshold * 60.0 - 1e-9)
+    assert kinds(out) == [ev.AWAY_STARTED, ev.SITTING_STRETCH]
