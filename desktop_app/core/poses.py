@@ -325,6 +325,30 @@ def _prop_outline(pose: Pose, first: Mapping[str, Vec3]) -> list[list[Vec3]]:
     return [[(wall_x, 0.0, hz), (wall_x, 100.0, hz)]]
 
 
+SPINE_SAMPLES = 8
+
+
+def spine_curve(points: Mapping[str, Vec3]) -> list[Vec3]:
+    """The back as one smooth curve from pelvis to chest that passes through the waist.
+
+    Two straight spine segments meeting at the waist read as a tent or a
+    broken back; a rounded (cat) or dipped (cow) back is what a person looks
+    for. This is a quadratic Bezier whose control point is chosen so the curve
+    meets the waist joint at its middle, so the joints stay exactly where the
+    skeleton puts them and a straight spine stays straight.
+    """
+    a, w, b = points["pelvis"], points["waist"], points["chest"]
+    c = tuple(2.0 * w[i] - 0.5 * (a[i] + b[i]) for i in range(3))
+    out: list[Vec3] = []
+    for step in range(SPINE_SAMPLES + 1):
+        t = step / SPINE_SAMPLES
+        u = 1.0 - t
+        out.append((u * u * a[0] + 2 * u * t * c[0] + t * t * b[0],
+                    u * u * a[1] + 2 * u * t * c[1] + t * t * b[1],
+                    u * u * a[2] + 2 * u * t * c[2] + t * t * b[2]))
+    return out
+
+
 MAT_THICKNESS = 1.6
 
 
@@ -411,7 +435,10 @@ def draw(pose: Pose, phase: float = 0.0, mirrored: bool = False, eased: bool = T
 
     if ghost and pose.moves:
         start = frames[0]
-        for seg in sorted(_ghost_segments(pose)):
+        moved = _ghost_segments(pose)
+        if moved & {"spine_low", "spine_up"}:
+            strokes.append(Stroke(tuple(flat(p) for p in spine_curve(start)), "ghost"))
+        for seg in sorted(moved - {"spine_low", "spine_up"}):
             a, b = SEGMENTS[seg]
             strokes.append(Stroke((flat(start[a]), flat(start[b])), "ghost"))
 
@@ -419,9 +446,7 @@ def draw(pose: Pose, phase: float = 0.0, mirrored: bool = False, eased: bool = T
     for limb in sorted(far_limbs):
         strokes += limb_strokes(current, limb)
     trunk_role = "accent" if any(s in pose.accent for s in ("spine_low", "spine_up")) else "body"
-    strokes.append(
-        Stroke(tuple(flat(current[j]) for j in ("pelvis", "waist", "chest")), trunk_role)
-    )
+    strokes.append(Stroke(tuple(flat(p) for p in spine_curve(current)), trunk_role))
     strokes.append(Stroke((flat(current["chest"]), flat(current["neck_top"])), "body"))
     # the hip and shoulder lines only show when the view is not a pure side view
     for a, b in (("hip_l", "hip_r"), ("shoulder_l", "shoulder_r")):
@@ -436,7 +461,7 @@ def draw(pose: Pose, phase: float = 0.0, mirrored: bool = False, eased: bool = T
     xs: list[float] = []
     ys: list[float] = []
     for pts in frames:
-        for p in pts.values():
+        for p in [*pts.values(), *spine_curve(pts)]:
             sx, sy = flat(p)
             xs.append(sx)
             ys.append(sy)
@@ -539,6 +564,42 @@ def _joint(frame: Keyframe, name: str) -> Point:
     return (p[0], p[1])
 
 
+def _angle_of(direction: Vec3, side: float) -> Angle:
+    """The (angle, out) pair that points a segment of a limb on ``side`` along ``direction``."""
+    dx, dy, dz = direction
+    n = math.sqrt(dx * dx + dy * dy + dz * dz)
+    out = math.degrees(math.asin(max(-1.0, min(1.0, side * dz / n))))
+    return Angle(math.degrees(math.atan2(dy, dx)), out)
+
+
+def _reach_3d(frame: Keyframe, limb: str, target: Vec3 | str, pole: Vec3) -> Keyframe:
+    """Like :func:`_reach`, in 3D: the limb's end goes to ``target`` and the middle joint
+    (elbow or knee) bends toward ``pole`` (a body-frame direction). For poses whose limbs leave
+    the side plane, such as hands resting on a shin that lies across in front of the body."""
+    pts = body_points(replace(frame, roll=0.0))
+    first, second = LIMBS[limb][:2]
+    root = pts[SEGMENTS[first][0]]
+    goal = pts[target] if isinstance(target, str) else target
+    a, b = SEGMENT_LENGTHS[first], SEGMENT_LENGTHS[second]
+    to = tuple(g - r for g, r in zip(goal, root, strict=True))
+    dist = math.sqrt(sum(c * c for c in to))
+    u = tuple(c / dist for c in to)
+    d = min(max(dist, abs(a - b) + 1e-6), a + b - 1e-6)
+    along = sum(p * q for p, q in zip(pole, u, strict=True))
+    v = tuple(p - along * q for p, q in zip(pole, u, strict=True))
+    vn = math.sqrt(sum(c * c for c in v)) or 1.0
+    cos_spread = max(-1.0, min(1.0, (a * a + d * d - b * b) / (2 * a * d)))
+    sin_spread = math.sqrt(1.0 - cos_spread * cos_spread)
+    upper = tuple(a * (cos_spread * q + sin_spread * w / vn) for q, w in zip(u, v, strict=True))
+    elbow = tuple(r + c for r, c in zip(root, upper, strict=True))
+    lower = tuple(g - e for g, e in zip(goal, elbow, strict=True))
+    side = _side(first)
+    angles = dict(frame.angles)
+    angles[first] = _angle_of((upper[0], upper[1], upper[2]), side)
+    angles[second] = _angle_of((lower[0], lower[1], lower[2]), side)
+    return replace(frame, angles=angles)
+
+
 LEG_L = frozenset(LIMBS["leg_l"])
 POSES: dict[str, Pose] = {}
 
@@ -578,18 +639,38 @@ def _kneeling_lunge() -> Pose:
 
 
 def _ninety_ninety() -> Pose:
-    """Front view from above: left shin across the front, right leg out to the side, chest over the shin."""
-    def frame(lean: float) -> Keyframe:
-        k = _frame(spine_low=90 - lean, spine_up=90 - lean, neck=90 - lean * 0.8,
-                   thigh_l=(0, -15), shin_l=(0, -90), foot_l=(0, -90),
-                   thigh_r=(0, 90), shin_r=(180, 0), foot_r=(180, 0),
-                   upper_arm_l=(-90 + lean * 0.5, 18), forearm_l=(-90 + lean * 0.8, 12),
-                   upper_arm_r=(-90 + lean * 0.5, 18), forearm_r=(-90 + lean * 0.8, 12))
-        return k
+    """Seen from the front and above: sitting upright on the floor, the left leg bent 90 degrees in
+    front (its shin lying across in front of the body), the right leg bent 90 degrees out to the
+    side with its shin pointing back. End: the chest leans forward over the front shin.
 
-    return Pose("ninety-ninety", "90/90 sit", keyframes=(frame(0), frame(40)),
-                accent=LEG_L, anchor="pelvis", contacts=("knee_l", "ankle_l", "knee_r", "ankle_r"),
-                view=View(azimuth=80, elevation=28), mat=True, ghost=False)
+    The two knees make right angles and the back shin runs parallel to the front thigh, as in the
+    real position. Sitting tall, the hands rest on the hips (elbows out); as the chest leans they
+    go to the floor in front of the shin. Arms hanging straight down beside an upright torso were
+    read as legs, which made the seated figure look like it was standing.
+    """
+    turn = 40.0  # how far the front thigh points out to the left of straight ahead
+
+    def frame(lean: float) -> Keyframe:
+        k = _frame(spine_low=90 - lean, spine_up=90 - lean * 0.9, neck=90 - lean * 0.8,
+                   thigh_l=(0, turn), shin_l=(0, turn - 90), foot_l=(0, turn - 90),
+                   thigh_r=(0, 90 - turn), shin_r=(180, turn), foot_r=(180, turn))
+        pts = body_points(k)
+        knee, ankle = pts["knee_l"], pts["ankle_l"]
+        waist = pts["waist"]
+        if lean < 10:
+            left_hand = (waist[0] + 1.0, waist[1] - 2.0, waist[2] + 5.0)
+            right_hand = (waist[0] + 1.0, waist[1] - 2.0, waist[2] - 5.0)
+        else:
+            left_hand = (knee[0] + 10.0, 0.5, knee[2] + 1.0)
+            right_hand = (ankle[0] + 10.0, 0.5, ankle[2] - 1.0)
+        k = _reach_3d(k, "arm_l", left_hand, (-0.4, 0.0, 1.0))
+        return _reach_3d(k, "arm_r", right_hand, (-0.4, 0.0, -1.0))
+
+    # Camera in front of the figure and a little to its right: the seated torso is seen square
+    # on, the legs lie open on the mat, and the forward lean tips visibly toward the front knee.
+    return Pose("ninety-ninety", "90/90 sit", keyframes=(frame(0), frame(45)),
+                accent=LEG_L, anchor="pelvis", contacts=("pelvis", "knee_l", "ankle_l", "knee_r", "ankle_r"),
+                view=View(azimuth=110, elevation=30), mat=True, ghost=False)
 
 
 def _deep_squat() -> Pose:
@@ -605,18 +686,27 @@ def _deep_squat() -> Pose:
 
 
 def _wide_child_pose() -> Pose:
-    """Side view: knees down, hips back toward the heels, chest low, arms long on the floor."""
-    def frame(hips: float) -> Keyframe:
-        k = _frame(**_both(spine_low=-20 + hips * 0.3, spine_up=-8, neck=-5,
-                           thigh=(-90 + hips, 25), shin=(180, 0), foot=(180, 0)))
+    """Side view: kneeling, shins flat on the floor, hips sitting back toward the heels, the back
+    rounded forward and down over the thighs, head low, arms long on the floor in front.
+
+    Start: reaching forward with the hips still a little up. End: hips settled back on the heels.
+    The knees being wide apart cannot show in a side view; the text says it.
+    """
+    def frame(thigh: float, spine_low: float, spine_up: float, neck: float) -> Keyframe:
+        k = _frame(**_both(thigh=thigh, shin=180, foot=180), spine_low=spine_low, spine_up=spine_up,
+                   neck=neck)
         floor = _joint(k, "knee_l")[1]
         shoulder = _joint(k, "shoulder_l")
-        target = (shoulder[0] + 27.0, floor + 1.0)
-        return _reach(_reach(k, "arm_l", target, bend=1.0), "arm_r", target, bend=1.0)
+        arm = SEGMENT_LENGTHS["upper_arm_l"] + SEGMENT_LENGTHS["forearm_l"]
+        height = shoulder[1] - floor
+        reach = math.sqrt(max(0.0, (arm - 0.2) ** 2 - height ** 2))
+        target = (shoulder[0] + reach, floor + 0.5)
+        return _reach(_reach(k, "arm_l", target, bend=-1.0), "arm_r", target, bend=-1.0)
 
-    return Pose("wide-child-pose", "Wide child's pose", keyframes=(frame(55), frame(40)),
+    return Pose("wide-child-pose", "Wide child's pose",
+                keyframes=(frame(-42, 14, -28, -12), frame(-17, 48, -24, -14)),
                 accent=frozenset({"thigh_l", "thigh_r"}), anchor="knee_l",
-                contacts=("knee_l", "toe_l", "wrist_l"), mat=True, ghost=False)
+                contacts=("knee_l", "ankle_l", "wrist_l"), mat=True, ghost=False)
 
 
 def _knee_to_chest() -> Pose:
@@ -680,11 +770,16 @@ def _leg_swings() -> Pose:
                 accent=LEG_L, anchor="toe_r", contacts=("toe_r",))
 
 
-def _quadruped(spine_low: float, spine_up: float, neck: float,
-               **legs: Spec) -> Keyframe:
-    """Hands and knees: knees under the hips, hands on the floor under the shoulders."""
+def _quadruped(spine_low: float, spine_up: float, neck: float) -> Keyframe:
+    """Hands and knees: thighs vertical (knees under the hips), shins and feet flat on the floor
+    behind, arms straight down so the hands are under the shoulders.
+
+    The two spine angles shape the back (up-then-down is rounded, down-then-up is dipped); they are
+    chosen so the shoulders end up one arm's length above the floor, which keeps the arms vertical
+    and the torso close to level.
+    """
     k = _frame(spine_low=spine_low, spine_up=spine_up, neck=neck,
-               **{**_both(thigh=-90, shin=180, foot=180), **legs})
+               **_both(thigh=-90, shin=180, foot=180))
     floor = _joint(k, "knee_r")[1]
     shoulder = _joint(k, "shoulder_l")
     target = (shoulder[0], floor + 0.5)
@@ -692,11 +787,13 @@ def _quadruped(spine_low: float, spine_up: float, neck: float,
 
 
 def _cat_cow() -> Pose:
-    """Side view on hands and knees: back rounds up (cat), then the chest lifts and the back dips (cow)."""
-    cat = _quadruped(38, -12, -75)
-    cow = _quadruped(-14, 34, 45)
+    """Side view on hands and knees: back rounded up, head down (cat), then back gently dipped,
+    chest and head up (cow). Knees and hands stay planted; only the spine and head move."""
+    cat = _quadruped(48, -14, -55)
+    cow = _quadruped(-10, 38, 35)
     return Pose("cat-cow", "Cat-cow", keyframes=(cat, cow),
-                accent=frozenset({"spine_low", "spine_up"}), anchor="knee_r", contacts=("knee_r", "wrist_l"))
+                accent=frozenset({"spine_low", "spine_up"}), anchor="knee_r",
+                contacts=("knee_r", "ankle_r", "wrist_l"), mat=True)
 
 
 def _hip_circles() -> Pose:
@@ -710,23 +807,47 @@ def _hip_circles() -> Pose:
 
 
 def _glute_bridge() -> Pose:
-    """Side view, lying on the back, knees bent and feet flat: the hips lift and lower."""
-    def frame(lift: float) -> Keyframe:
-        k = _frame(spine_low=180 + lift, spine_up=180 + lift * 0.35, neck=150,
-                   **_both(foot=(0, 0), upper_arm=(-2, 8), forearm=(-2, 8)))
-        head = _joint(k, "head")
-        floor = head[1] - HEAD_RADIUS
-        pelvis = _joint(k, "pelvis")
-        target = (pelvis[0] + 31.0 - lift * 0.15, floor + 2.5)
-        k = _reach(k, "leg_l", target, bend=1.0)
-        k = _reach(k, "leg_r", target, bend=1.0)
-        chest = _joint(k, "shoulder_l")
-        arm_angle = math.degrees(math.atan2(floor + 1.0 - chest[1], 28.0))
-        return _set(k, upper_arm=(arm_angle, 8), forearm=(arm_angle, 8))
+    """Side view, lying on the back, knees bent, feet flat, arms flat on the floor by the sides.
 
-    return Pose("glute-bridge", "Glute bridge", keyframes=(frame(0), frame(24)),
+    Up: the hips lift until shoulders, hips and knees form one straight ramp, while the head,
+    shoulders, arms and feet stay where they were. Both keyframes are built from the same
+    shoulder-to-ankle distance, so nothing on the floor slides as the figure moves.
+    """
+    ramp = 22.0  # degrees the shoulder-hip-knee line rises in the top position
+    shin = SEGMENT_LENGTHS["shin_l"]
+    neck = 160.0  # head resting on the floor behind the shoulders
+
+    def floor_below(k: Keyframe) -> float:
+        return _joint(k, "head")[1] - HEAD_RADIUS
+
+    def top_position() -> tuple[Keyframe, float]:
+        """The up keyframe, and the shoulder-to-ankle distance it implies."""
+        k = _frame(spine_low=180 + ramp, spine_up=180 + ramp, neck=neck, **_both(thigh=ramp))
+        floor = floor_below(k)
+        knee = _joint(k, "knee_l")
+        drop = knee[1] - (floor + 0.5)
+        ankle_x = knee[0] + math.sqrt(max(0.0, shin * shin - drop * drop))  # feet just past the knees
+        k = _reach(k, "leg_l", (ankle_x, floor + 0.5), bend=1.0)
+        k = _reach(k, "leg_r", (ankle_x, floor + 0.5), bend=1.0)
+        return k, ankle_x - _joint(k, "chest")[0]
+
+    def with_feet_and_arms(k: Keyframe, shoulder_to_ankle: float | None) -> Keyframe:
+        floor = floor_below(k)
+        chest = _joint(k, "chest")
+        if shoulder_to_ankle is not None:
+            target = (chest[0] + shoulder_to_ankle, floor + 0.5)
+            k = _reach(k, "leg_l", target, bend=1.0)
+            k = _reach(k, "leg_r", target, bend=1.0)
+        k = _set(k, foot=0)
+        arm = math.degrees(math.atan2(floor + 1.0 - chest[1], 28.0))
+        return _set(k, upper_arm=(arm, 8), forearm=(arm, 8))
+
+    up, distance = top_position()
+    up = with_feet_and_arms(up, None)
+    down = with_feet_and_arms(_frame(spine_low=180, spine_up=180, neck=neck), distance)
+    return Pose("glute-bridge", "Glute bridge", keyframes=(down, up),
                 accent=frozenset({"spine_low", "thigh_l", "thigh_r"}), anchor="ankle_l",
-                contacts=("head", "ankle_l", "toe_l"), mat=True)
+                contacts=("head", "ankle_l", "toe_l", "wrist_l"), mat=True)
 
 
 def _dead_bug() -> Pose:
