@@ -264,3 +264,109 @@ def test_pose_modules_stay_pure() -> None:
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert poses.__doc__ and "LEFT" in poses.__doc__  # the meaning of "left" is documented
+
+
+# ------------------------------------------------ what makes the floor poses readable
+# These pin down the features a person reads the picture by, so a later tweak of an angle
+# cannot quietly turn a quadruped back into a tangle or a bridge into a lying figure.
+
+
+def _world(pose_id: str) -> list[dict[str, tuple[float, float, float]]]:
+    pose = POSES[pose_id]
+    return [place_on_floor(pose, frame) for frame in pose.keyframes]
+
+
+def _bend_above_line(points: dict[str, tuple[float, float, float]], a: str, mid: str, b: str) -> float:
+    """Height of ``mid`` above the straight line from ``a`` to ``b`` (side plane)."""
+    (ax, ay, _), (mx, my, _), (bx, by, _) = points[a], points[mid], points[b]
+    t = (mx - ax) / (bx - ax)
+    return my - (ay + t * (by - ay))
+
+
+def _angle_between(points: dict[str, tuple[float, float, float]], a: str, joint: str, b: str) -> float:
+    u = [p - q for p, q in zip(points[a], points[joint], strict=True)]
+    v = [p - q for p, q in zip(points[b], points[joint], strict=True)]
+    cos = sum(x * y for x, y in zip(u, v, strict=True)) / (math.hypot(*u) * math.hypot(*v))
+    return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
+
+
+def test_cat_cow_is_on_hands_and_knees_with_the_back_rounded_then_dipped() -> None:
+    cat, cow = _world("cat-cow")
+    for pts in (cat, cow):
+        for side in ("l", "r"):
+            assert pts[f"knee_{side}"][0] == pytest.approx(pts[f"hip_{side}"][0], abs=1.0)  # thigh vertical
+            assert pts[f"ankle_{side}"][1] == pytest.approx(pts[f"knee_{side}"][1], abs=0.5)  # shin flat
+            assert pts[f"wrist_{side}"][0] == pytest.approx(pts[f"shoulder_{side}"][0], abs=2.0)  # arm down
+            assert pts[f"wrist_{side}"][1] <= 1.5  # hand on the floor
+            assert pts[f"elbow_{side}"][0] == pytest.approx(pts[f"shoulder_{side}"][0], abs=1.0)  # straight
+        assert pts["ankle_l"][0] < pts["knee_l"][0] < pts["wrist_l"][0]  # shins behind, hands in front
+        rise = pts["chest"][1] - pts["pelvis"][1]
+        run = pts["chest"][0] - pts["pelvis"][0]
+        assert abs(math.degrees(math.atan2(rise, run))) < 20  # torso roughly level
+    assert _bend_above_line(cat, "pelvis", "waist", "chest") > 5.0  # back rounded up
+    assert _bend_above_line(cow, "pelvis", "waist", "chest") < -2.0  # back dipped
+    assert cat["head"][1] < cat["chest"][1] < cow["head"][1]  # head drops, then lifts
+
+
+def test_child_pose_kneels_and_sits_back_with_the_chest_low_and_arms_forward() -> None:
+    reach, settled = _world("wide-child-pose")
+    for pts in (reach, settled):
+        assert pts["knee_l"][1] <= 0.5 and pts["ankle_l"][1] <= 0.5  # shins flat on the floor
+        assert pts["ankle_l"][0] < pts["pelvis"][0] < pts["knee_l"][0]  # hips between heels and knees
+        assert pts["wrist_l"][1] <= 1.5 and pts["wrist_l"][0] > pts["head"][0]  # hands on the floor ahead
+        assert pts["head"][1] < pts["waist"][1]  # head lower than the back
+        assert pts["head"][1] - HEAD_RADIUS < 5.0  # head close to the floor
+        assert pts["waist"][1] > max(pts["pelvis"][1], pts["chest"][1])  # back rounded over the thighs
+    assert settled["pelvis"][1] < reach["pelvis"][1]  # the hips come down...
+    assert abs(settled["pelvis"][0] - settled["ankle_l"][0]) < 2.0  # ...onto the heels
+
+
+def test_glute_bridge_lifts_the_hips_into_one_straight_ramp_on_planted_feet_and_shoulders() -> None:
+    down, up = _world("glute-bridge")
+    assert up["pelvis"][1] > down["pelvis"][1] + 8.0
+    def heading(a: str, b: str) -> float:  # side-plane direction; the side view shows no depth
+        return math.degrees(math.atan2(up[b][1] - up[a][1], up[b][0] - up[a][0]))
+
+    assert heading("chest", "pelvis") == pytest.approx(heading("hip_l", "knee_l"), abs=3.0)  # one ramp
+    assert heading("chest", "pelvis") > 15.0
+    for joint in ("chest", "head", "ankle_l", "toe_l", "wrist_l"):
+        assert up[joint] == pytest.approx(down[joint], abs=0.5), joint  # nothing on the floor slides
+    for pts in (down, up):
+        assert pts["chest"][1] < 4.0  # shoulders on the floor
+        assert pts["toe_l"][1] == pytest.approx(pts["ankle_l"][1], abs=0.5)  # foot flat
+        assert pts["wrist_l"][1] < 2.0 and pts["elbow_l"][1] < 4.0  # arms flat by the sides
+        assert 60.0 < _angle_between(pts, "hip_l", "knee_l", "ankle_l") < 120.0  # knees bent
+
+
+def test_ninety_ninety_sits_on_the_floor_with_both_knees_at_right_angles() -> None:
+    upright, lean = _world("ninety-ninety")
+    for pts in (upright, lean):
+        assert pts["pelvis"][1] <= 0.5  # seated: the pelvis is on the floor
+        for side in ("l", "r"):
+            assert _angle_between(pts, f"hip_{side}", f"knee_{side}", f"ankle_{side}") == pytest.approx(
+                90.0, abs=5.0)
+        assert pts["ankle_l"][0] > pts["pelvis"][0] + 10.0  # front shin lies in front of the body
+        assert pts["ankle_r"][0] < pts["knee_r"][0]  # back shin points back
+        assert pts["knee_r"][2] < pts["hip_r"][2] - 10.0  # back thigh out to the right side
+    assert upright["chest"][0] == pytest.approx(upright["pelvis"][0], abs=1.0)  # sitting tall
+    assert upright["wrist_l"][1] > 8.0 and upright["wrist_r"][1] > 8.0  # no arm posing as a leg
+    assert lean["chest"][0] > upright["chest"][0] + 10.0  # chest goes forward over the shin
+    assert lean["head"][1] < upright["head"][1]
+
+
+def test_the_back_is_drawn_as_one_smooth_curve_through_the_spine_joints() -> None:
+    """A rounded or dipped back must look rounded, not like two sticks meeting at a corner."""
+    pose = POSES["cat-cow"]
+    drawing = draw(pose, 0.0)
+    pts = drawing.joints
+    pelvis, chest = pytest.approx(pts["pelvis"]), pytest.approx(pts["chest"])
+    trunk = next(s for s in drawing.strokes if s.points[0] == pelvis and s.points[-1] == chest)
+    assert len(trunk.points) > 5
+    assert any(p == pytest.approx(pts["waist"]) for p in trunk.points)  # passes through the waist
+    turns = [math.atan2(b[1] - a[1], b[0] - a[0]) for a, b in itertools.pairwise(trunk.points)]
+    steps = [abs(math.remainder(b - a, math.tau)) for a, b in itertools.pairwise(turns)]
+    assert max(steps) < math.radians(20)  # no sharp corner anywhere along the back
+    march = POSES["standing-march"]
+    straight = poses.spine_curve(place_on_floor(march, march.keyframes[0]))
+    xs = [p[0] for p in straight]
+    assert max(xs) - min(xs) < 1.0  # an upright spine stays a straight line
