@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # --- prompts -------------------------------------------------------------
-PROMPT_SHOWN = "prompt_shown"          # data: routine_id, reason ("due"|"repeat"|"break_now"|"daily"|"deferred_end")
+PROMPT_SHOWN = "prompt_shown"          # data: routine_id, kind ("hourly"|"daily"), reason ("due"|"repeat"|"break_now"|...)
 PROMPT_DEFERRED = "prompt_deferred"    # data: reason (do-not-disturb source), held back, not dropped
 PROMPT_QUIET = "prompt_quiet"          # data: reason; held past max_defer_minutes, sent as a quiet notification
-PROMPT_UNANSWERED = "prompt_unanswered"  # data: why ("natural_break"|"away"|"paused"|"settings"|"quit")
-SNOOZED = "snoozed"                    # data: minutes, until (epoch)
-SKIPPED = "skipped"                    # data: sitting_seconds
+PROMPT_UNANSWERED = "prompt_unanswered"  # data: why ("natural_break"|"away"|"paused"|"settings"|"off_hours"|"quit")
+SNOOZED = "snoozed"                    # data: minutes, until (epoch), kind
+SKIPPED = "skipped"                    # data: sitting_seconds, kind
 # --- breaks and presence -------------------------------------------------
 NATURAL_BREAK = "natural_break"        # data: seconds, returned_at (epoch); the idle stretch that reset sitting time
 AWAY_STARTED = "away_started"          # data: reason ("lock"|"suspend"|"idle"), since (epoch)
@@ -30,7 +30,7 @@ SITTING_STRETCH = "sitting_stretch"    # data: start (epoch), end (epoch), secon
 # --- routines ------------------------------------------------------------
 ROUTINE_STARTED = "routine_started"    # data: routine_id
 ROUTINE_COMPLETED = "routine_completed"  # data: routine_id, seconds, exercises
-ROUTINE_ABANDONED = "routine_abandoned"  # data: routine_id, seconds_done, counted_as_break (bool)
+ROUTINE_ABANDONED = "routine_abandoned"  # data: routine_id, seconds_done, exercises, counted_as_break
 # --- modes ---------------------------------------------------------------
 PAUSED = "paused"                      # data: until (epoch or null), until_tomorrow (bool)
 RESUMED = "resumed"                    # data: {}
