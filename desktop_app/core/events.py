@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # --- prompts -------------------------------------------------------------
-PROMPT_SHOWN = "prompt_shown"          # data: routine_id, kind ("hourly"|"daily"), reason ("due"|"repeat"|"break_now"|...)
+PROMPT_SHOWN = "prompt_shown"          # data: routine_id, kind (hourly|daily), reason (due|repeat|break_now|...)
 PROMPT_DEFERRED = "prompt_deferred"    # data: reason (do-not-disturb source), held back, not dropped
 PROMPT_QUIET = "prompt_quiet"          # data: reason; held past max_defer_minutes, sent as a quiet notification
 PROMPT_UNANSWERED = "prompt_unanswered"  # data: why ("natural_break"|"away"|"paused"|"settings"|"off_hours"|"quit")
