@@ -145,6 +145,25 @@ def _paths() -> Any:
     return resolve_paths()
 
 
+def _apply_language_setting() -> None:
+    """Speak the user's language from the first line of output.
+
+    Reads only the ``language`` field of the settings file, without the full
+    load: a broken file is the app's to move aside and report, not the CLI's.
+    """
+    from desktop_app.core.settings import FIELDS_BY_NAME
+    from desktop_app.i18n import set_language
+
+    language = "system"
+    try:
+        data = json.loads(_paths().settings_file.read_text(encoding="utf-8"))
+        if isinstance(data, dict):
+            language = FIELDS_BY_NAME["language"].check(data.get("language", "system"))
+    except (OSError, ValueError, RecursionError):
+        pass
+    set_language(language)
+
+
 def _send(message: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:
     """Send to the running app; NotRunning becomes exit 3 with a plain message."""
     from desktop_app.ipc import IpcError, NotRunning, send_command
@@ -442,6 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The ``hipbreak`` entry point: run a command and return its exit code, never a traceback."""
     args = sys.argv[1:] if argv is None else list(argv)
     try:
+        _apply_language_setting()
         return run(args)
     except CliError as exc:
         print(f"hipbreak: {exc}", file=sys.stderr)

@@ -31,13 +31,18 @@ def catalog_path(lang: str) -> Path:
 
 
 def assets_dir() -> Path:
-    """The assets folder, also inside a PyInstaller bundle (``sys._MEIPASS``)."""
+    """The assets folder: in a PyInstaller bundle (``sys._MEIPASS``), beside the source
+    tree (a checkout or an editable install), or under ``<prefix>/share/hipbreak``
+    (a regular pip install, see ``[tool.setuptools.data-files]``)."""
     import sys
 
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "assets"
-    return ASSETS_DIR
+    if (ASSETS_DIR / "routines").is_dir():
+        return ASSETS_DIR
+    installed = Path(sys.prefix) / "share" / "hipbreak" / "assets"
+    return installed if installed.is_dir() else ASSETS_DIR
 
 
 def system_language() -> str:
