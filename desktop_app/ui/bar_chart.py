@@ -62,11 +62,12 @@ class BarChart(QWidget):
 
     MARGIN_LEFT = 46
     MARGIN_RIGHT = 34
-    MARGIN_TOP = 26
+    MARGIN_TOP = 26  # room for the legend (and the top axis label without it)
     MARGIN_BOTTOM = 24
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None, *, legend: bool = True) -> None:
         super().__init__(parent)
+        self.legend = legend
         self.setAccessibleName(name)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -173,8 +174,8 @@ class BarChart(QWidget):
 
         # legend
         x = plot.left()
-        for color, text in ((SITTING_COLOR, _("Sitting time (hours, left)")),
-                            (BREAKS_COLOR, _("Breaks taken (right)"))):
+        legend = ((SITTING_COLOR, _("Sitting time (hours, left)")), (BREAKS_COLOR, _("Breaks taken (right)")))
+        for color, text in legend if self.legend else ():
             painter.fillRect(QRectF(x, 8, 10, 10), color)
             painter.setPen(text_color)
             painter.drawText(QPointF(x + 14, 17), text)
@@ -210,7 +211,7 @@ class BarChart(QWidget):
                 painter.fillRect(QRectF(left + slot * 0.1, plot.bottom() - h, width, h), SITTING_COLOR)
                 h = plot.height() * min(1.0, bar.breaks / max_b)
                 painter.fillRect(QRectF(left + slot * 0.56, plot.bottom() - h, slot * 0.3, h), BREAKS_COLOR)
-            if i % label_every == 0 or i == len(self.bars) - 1:
+            if (len(self.bars) - 1 - i) % label_every == 0:  # counted from today, which is always labelled
                 color = QColor(text_color)
                 if bar.future:
                     color.setAlpha(110)

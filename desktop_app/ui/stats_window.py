@@ -52,7 +52,7 @@ from desktop_app.core.stats import (
     local_day,
 )
 from desktop_app.export import export_days, export_events
-from desktop_app.i18n import _
+from desktop_app.i18n import _, ngettext
 from desktop_app.stats_report import format_duration
 from desktop_app.storage.atomic import StorageError
 from desktop_app.ui.bar_chart import BarChart, DayBar
@@ -99,9 +99,17 @@ def short_date(day: date) -> str:
 
 def day_detail(row: DayTotals) -> str:
     """One day in words, for tooltips and screen readers."""
-    return _("{day}: {sitting} sitting, {breaks} break(s) taken, {natural} natural").format(
-        day=short_date(row.day), sitting=format_duration(row.sitting_seconds), breaks=row.breaks_taken,
+    breaks = ngettext("{n} break", "{n} breaks", row.breaks_taken).format(n=row.breaks_taken)
+    return _("{day}: {sitting} sitting, {breaks} taken, {natural} natural").format(
+        day=short_date(row.day), sitting=format_duration(row.sitting_seconds), breaks=breaks,
         natural=row.natural_breaks)
+
+
+def streak_text(current: int, best: int) -> str:
+    """``Current streak: 3 days · Best: 5 days``."""
+    return _("Current streak: {current} · Best: {best}").format(
+        current=ngettext("{n} day", "{n} days", current).format(n=current),
+        best=ngettext("{n} day", "{n} days", best).format(n=best))
 
 
 def self_check_trend(entries: list[tuple[date, str]]) -> str:
@@ -117,8 +125,9 @@ def self_check_trend(entries: list[tuple[date, str]]) -> str:
         change = _("the same as your first check")
     else:
         change = _("changed since your first check")
-    return _("{n} checks. First ({first_day}): {first}. Latest ({last_day}): {last}, {change}.").format(
-        n=len(entries), first_day=long_date(first_day), first=self_check_text(first),
+    count = ngettext("{n} check", "{n} checks", len(entries)).format(n=len(entries))
+    return _("{count}. First ({first_day}): {first}. Latest ({last_day}): {last}, {change}.").format(
+        count=count, first_day=long_date(first_day), first=self_check_text(first),
         last_day=long_date(last_day), last=self_check_text(last), change=change)
 
 
@@ -215,8 +224,12 @@ class StatsWindow(QWidget):
             label.setBuddy(value)
             form.addRow(label, value)
             self.today_values[field_name] = value
+        self.today_streak = QLabel()
+        self.today_streak.setObjectName("today_streak")
+        self.today_streak.setAccessibleName(_("Streaks"))
         layout.addWidget(self.headline)
         layout.addWidget(self.live_note)
+        layout.addWidget(self.today_streak)
         layout.addSpacing(8)
         layout.addLayout(form)
         layout.addStretch(1)
@@ -226,7 +239,7 @@ class StatsWindow(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         self.week_chart = BarChart(_("This week: sitting time and breaks per day"))
-        self.month_chart = BarChart(_("Last 30 days: sitting time and breaks per day"))
+        self.month_chart = BarChart(_("Last 30 days: sitting time and breaks per day"), legend=False)
         self.chart_detail = QLabel(
             _("Point at a day, or focus a chart and use the arrow keys, to see its values."))
         self.chart_detail.setObjectName("chart_detail")
@@ -368,8 +381,8 @@ class StatsWindow(QWidget):
 
     def _show_consistency(self, snapshot: StatsSnapshot) -> None:
         current, best = snapshot.streaks
-        self.streak_label.setText(_("Current streak: {current} day(s) · Best: {best} day(s)").format(
-            current=current, best=best))
+        self.streak_label.setText(streak_text(current, best))
+        self.today_streak.setText(streak_text(current, best))
         self.grid.set_grid(snapshot.grid)
 
     def _show_self_checks(self, snapshot: StatsSnapshot) -> None:
@@ -441,4 +454,4 @@ class StatsWindow(QWidget):
             self.message.setText(str(exc))
 
 __all__ = ["TODAY_FIELDS", "StatsWindow", "consistency_message", "day_detail", "self_check_text",
-           "self_check_trend", "short_date"]
+           "self_check_trend", "short_date", "streak_text"]

@@ -3,7 +3,7 @@
 The dialog runs in a child process on the Xvfb display (this very file, run as
 a script), so it is drawn by the real xcb platform plugin with real fonts, not
 the offscreen one. The test drives it over stdin ("tab N", "invalid") and
-grabs its X window after each step. Set ``HIPBREAK_SCREENSHOT_DIR`` (for
+grabs its part of the screen after each step. Set ``HIPBREAK_SCREENSHOT_DIR`` (for
 example to ``docs/screenshots``) to keep the pictures; otherwise they go to a
 temporary folder and are only checked.
 
@@ -67,14 +67,20 @@ def _child(folder: Path) -> int:
         for _i in range(20):
             app.processEvents()
             QTest.qWait(25)
-        print(f"shown {int(dialog.winId())}", flush=True)
+        g = dialog.frameGeometry()
+        print(f"shown {g.width()}x{g.height()}+{g.x()}+{g.y()}", flush=True)
+    dialog.close()
+    dialog.deleteLater()  # before the app, so Python's exit frees nothing Qt still owns
+    QTest.qWait(50)
+    app.shutdown()
     return 0
 
 
-def _shoot(display: str, window_id: str, path: Path) -> None:
+def _shoot(display: str, geometry: str, path: Path) -> None:
+    """Grab the screen and crop to the window: popups over it (tooltips) are in the picture too."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([need("import"), "-display", display, "-window", window_id, str(path)], check=True,
-                   timeout=30)
+    subprocess.run([need("import"), "-display", display, "-window", "root", "-crop", geometry, "+repage",
+                    str(path)], check=True, timeout=30)
 
 
 def _colours(path: Path) -> int:

@@ -140,7 +140,7 @@ def test_hovering_a_day_shows_its_values(window: StatsWindow, qtbot: QtBot) -> N
     window.tabs.setCurrentIndex(1)
     chart = window.week_chart
     qtbot.waitExposed(chart)
-    expected = "Tue 24 Nov: 2 h 30 min sitting, 1 break(s) taken, 0 natural"
+    expected = "Tue 24 Nov: 2 h 30 min sitting, 1 break taken, 0 natural"
     assert window.snapshot is not None
     assert day_detail(window.snapshot.rows[-2]) == expected
     QTest.mouseMove(chart, chart.slot_center(1).toPoint())
@@ -156,13 +156,14 @@ def test_the_charts_can_be_read_with_the_keyboard(window: StatsWindow, qtbot: Qt
     assert chart.selected == 29  # focus starts at today
     QTest.keyClick(chart, Qt.Key.Key_Left)
     assert chart.selected == 28
-    assert window.chart_detail.text() == "Tue 24 Nov: 2 h 30 min sitting, 1 break(s) taken, 0 natural"
+    assert window.chart_detail.text() == "Tue 24 Nov: 2 h 30 min sitting, 1 break taken, 0 natural"
     QTest.keyClick(chart, Qt.Key.Key_Home)
     assert window.chart_detail.text().startswith("Tue 27 Oct: 0 min sitting")
 
 
 def test_consistency_shows_the_streaks_the_grid_and_the_three_month_message(window: StatsWindow) -> None:
-    assert window.streak_label.text() == "Current streak: 3 day(s) · Best: 5 day(s)"
+    assert window.streak_label.text() == "Current streak: 3 days · Best: 5 days"
+    assert window.today_streak.text() == window.streak_label.text()
     weeks = window.grid.weeks
     assert len(weeks) == 12 and all(len(w) == 7 for w in weeks)
     last = weeks[-1]
@@ -214,7 +215,7 @@ def test_an_empty_history_shows_zeros(qtbot: QtBot, clock: FakeClock) -> None:
     w = StatsWindow(NullHistory(), clock)
     qtbot.addWidget(w)
     assert w.today_values["sitting_seconds"].text() == "0 min"
-    assert w.streak_label.text() == "Current streak: 0 day(s) · Best: 0 day(s)"
+    assert w.streak_label.text() == "Current streak: 0 days · Best: 0 days"
     assert w.self_check_trend.text().startswith("No checks recorded yet")
     assert len(w.month_chart.bars) == 30
 

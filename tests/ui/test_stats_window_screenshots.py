@@ -1,0 +1,128 @@
+"""Screenshots of the statistics window on a synthetic four-month history, from a real Xvfb.
+
+As for the settings window, the window runs in a child process (this file as
+a script) drawn by the xcb plugin, and is grabbed with ImageMagick after each
+step. The history is the benchmark's deterministic generator ending on a fixed
+day, with a fake clock, so the pictures are the same on every run. Set
+``HIPBREAK_SCREENSHOT_DIR`` (e.g. ``docs/screenshots``) to keep them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.support.desktop import desktop_env, need, xvfb  # noqa: E402
+
+SHOTS = ("today", "charts", "consistency", "self-check")
+
+
+def _child(folder: Path) -> int:
+    """Build the history, show the window, obey "tab N" / "hover" / "quit" from stdin."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from desktop_app.core.stats import LiveStretch
+    from desktop_app.ui.stats_window import StatsWindow
+    from tests.support.fakeclock import FakeClock
+
+    spec = importlib.util.spec_from_file_location("make_history", ROOT / "bench" / "make_history.py")
+    assert spec is not None and spec.loader is not None
+    make_history = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_history)
+
+    tz = ZoneInfo("Europe/Berlin")
+    now = datetime(2026, 11, 25, 15, 10, tzinfo=tz)
+    events = make_history.synthetic_events(120, now.date() - timedelta(days=1), tz, seed=7)
+    store = make_history.write_history(folder / "history.sqlite3", events)
+    store.append(make_history.synthetic_events(1, now.date(), tz, seed=8)[:40])  # this morning
+
+    app = QApplication(sys.argv[:1])
+    for effect in (Qt.UIEffect.UI_AnimateTooltip, Qt.UIEffect.UI_FadeTooltip):
+        QApplication.setEffectEnabled(effect, False)  # no window fade: a grab sees the finished tooltip
+    clock = FakeClock(now, tz=tz)
+    live = LiveStretch(now.timestamp() - 35 * 60, now.timestamp())
+    window = StatsWindow(store, clock, live)
+    window.show()
+    for line in sys.stdin:
+        command = line.split()
+        if not command or command[0] == "quit":
+            break
+        if command[0] == "tab":
+            window.tabs.setCurrentIndex(int(command[1]))
+        elif command[0] == "hover":
+            window.tabs.setCurrentIndex(1)
+            chart = window.month_chart
+            for _i in range(5):
+                app.processEvents()
+            QTest.mouseMove(chart, chart.slot_center(10).toPoint())
+            QTest.qWait(800)  # let the tooltip window map and paint before the grab
+        for _i in range(20):
+            app.processEvents()
+            QTest.qWait(25)
+        g = window.frameGeometry()
+        print(f"shown {g.width()}x{g.height()}+{g.x()}+{g.y()}", flush=True)
+    # tear down in order (tooltip, window, then the app) so Python's exit frees nothing Qt still owns
+    QToolTip.hideText()
+    window.close()
+    window.deleteLater()
+    QTest.qWait(50)
+    store.close()
+    app.shutdown()
+    return 0
+
+
+@pytest.mark.display
+def test_screenshots_of_the_statistics_window(tmp_path: Path) -> None:
+    need("Xvfb")
+    out_dir = Path(os.environ.get("HIPBREAK_SCREENSHOT_DIR") or tmp_path / "shots")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    folder = tmp_path / "child"
+    folder.mkdir()
+    with xvfb() as display:
+        env = desktop_env(display, HIPBREAK_PROFILE_DIR=str(tmp_path / "profile"), LANGUAGE="en")
+        child = subprocess.Popen([sys.executable, __file__, "child", str(folder)], cwd=ROOT, env=env,
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert child.stdin is not None and child.stdout is not None
+        shots: list[Path] = []
+        try:
+            steps = [(f"tab {i}", f"stats-{name}.png") for i, name in enumerate(SHOTS)]
+            steps.insert(2, ("hover", "stats-charts-hover.png"))
+            for command, name in steps:
+                child.stdin.write(command + "\n")
+                child.stdin.flush()
+                reply = child.stdout.readline().split()
+                assert reply[:1] == ["shown"], f"the window did not answer {command!r}"
+                shots.append(out_dir / name)
+                # the screen cropped to the window, so the hover tooltip is in the picture
+                subprocess.run([need("import"), "-display", display, "-window", "root", "-crop", reply[1],
+                                "+repage", str(shots[-1])], check=True, timeout=30)
+            child.stdin.write("quit\n")
+            child.stdin.flush()
+            assert child.wait(timeout=30) == 0
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+    for path in shots:
+        info = subprocess.run([need("identify"), "-format", "%k %w %h", str(path)], check=True, timeout=30,
+                              capture_output=True, text=True).stdout.split()
+        assert int(info[0]) > 8, f"{path.name} looks blank"
+        assert int(info[1]) >= 500 and int(info[2]) >= 400
+
+
+if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[1] == "child":
+    sys.exit(_child(Path(sys.argv[2])))
