@@ -1,9 +1,16 @@
-"""QApplication set-up for a tray app, and a clean exit on SIGTERM/SIGINT.
+"""QApplication set-up for a tray app, a clean exit on SIGTERM/SIGINT, and no hidden wakeups.
 
 Why a wakeup fd rather than the usual "QTimer every 500 ms so Python can see
 signals": that timer would wake an app sitting in the tray 120 times a
 minute. Python writes the signal number into a socket instead, and a
 QSocketNotifier wakes Qt only when that happens.
+
+Why :func:`trim_pixmap_cache_soon`: Qt puts every icon it draws (the tray
+icon included) into ``QPixmapCache``, and while that cache holds anything a
+private timer in it (``QPMCache``) fires every 10-30 s to age entries out.
+``bench/wakeups.py`` found it to be the only wakeup source left in an idle
+tray app (about 3 a minute). Emptying the cache when no window is open stops
+that timer; windows that are open keep their cache.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ import signal
 import socket
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QSocketNotifier
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer
+from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__
@@ -36,7 +44,40 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     # closing the last window (prompt, player) must not end an app that lives in the tray
     app.setQuitOnLastWindowClosed(False)
     app.setWindowIcon(tray_icon(IconLook("working", 0.0)))
+    # a window closing moves the focus: the moment to drop pixmaps nobody shows any more
+    app.focusWindowChanged.connect(lambda _window: trim_pixmap_cache_soon())
     return app
+
+
+#: Qt's own widget that hosts an XEmbed tray icon; it does not count as an open window.
+_TRAY_WIDGET_CLASS = "QSystemTrayIconSys"
+_trim_pending = False
+
+
+def _open_windows() -> bool:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return False
+    return any(w.isVisible() and w.metaObject().className() != _TRAY_WIDGET_CLASS
+               for w in app.topLevelWidgets())
+
+
+def _trim() -> None:
+    global _trim_pending
+    _trim_pending = False
+    if not _open_windows():
+        QPixmapCache.clear()  # also stops QPMCache's ageing timer
+
+
+def trim_pixmap_cache_soon() -> None:
+    """Empty Qt's pixmap cache right after the current event, if no window is open.
+
+    A zero-delay timer runs in the same pass of the event loop, so this adds no wakeup.
+    """
+    global _trim_pending
+    if not _trim_pending:
+        _trim_pending = True
+        QTimer.singleShot(0, _trim)
 
 
 class SignalExit(QObject):

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop_app.i18n import _
+from desktop_app.ui.qt_app import trim_pixmap_cache_soon
 from desktop_app.ui.tray_menu import RoutineChoice
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
@@ -77,6 +78,10 @@ class RoutineChooser(QWidget):
         if routine_id is not None:
             self.hide()
             self.chosen.emit(routine_id)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        trim_pixmap_cache_soon()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:

@@ -7,9 +7,15 @@ menu and says why it is there; a cheap check every
 :data:`TRAY_CHECK_SECONDS` moves the app into the tray as soon as one appears.
 
 Wakeups: the icon and tooltip are refreshed when the scheduler reports a
-change, and otherwise only when the shown text would change (sitting time is
-shown in whole minutes, so at most once a minute). While the menu is open its
-status line is refreshed every second, and that timer stops when it closes.
+change, and otherwise only when what they show would change. The ring moves
+in steps of 1/24 of the interval (2.5 min for an hour). The tooltip shows
+whole minutes, but nobody reads it unless the pointer is on the icon: with
+an XEmbed tray (Qt's own ``QSystemTrayIconSys`` widget) it is refreshed when
+the pointer enters the icon, just before Qt shows it, so no minute timer is
+needed. With a StatusNotifierItem host the tooltip is read over D-Bus without
+telling the app, so there it is kept fresh once a minute. While the menu is
+open its status line is refreshed every second, and that timer stops when the
+menu closes.
 """
 
 from __future__ import annotations
@@ -17,12 +23,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, QRect, Qt, QTimer
-from PySide6.QtWidgets import QSystemTrayIcon
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from desktop_app.i18n import _
 from desktop_app.ui.driver import clock_factor
-from desktop_app.ui.tray_icon import IconLook, tray_icon
+from desktop_app.ui.qt_app import trim_pixmap_cache_soon
+from desktop_app.ui.tray_icon import RING_STEPS, IconLook, tray_icon
 from desktop_app.ui.tray_menu import TrayMenu
 
 log = logging.getLogger(__name__)
@@ -54,6 +61,10 @@ class TrayView(QObject):
         self._tick.timeout.connect(self.refresh)
         self._look: IconLook | None = None
         self._tooltip = ""
+        #: Qt's XEmbed icon widget, when the icon is docked that way (tooltip refreshed on hover).
+        self._xembed: QWidget | None = None
+        #: Schedule seconds until the planned refresh (None: nothing counts, no timer).
+        self.next_refresh_seconds: float | None = None
         controller.status_changed.connect(self.refresh)
         controller.set_anchor(self.anchor)
 
@@ -61,6 +72,29 @@ class TrayView(QObject):
         """Put the icon in the tray."""
         self.refresh()
         self.icon.show()
+        self._watch_hover()
+
+    def _watch_hover(self) -> None:
+        """Find Qt's XEmbed icon widget and refresh the tooltip when the pointer enters it."""
+        for widget in QApplication.allWidgets():
+            if widget.metaObject().className() == "QSystemTrayIconSys":
+                self._xembed = widget
+                widget.installEventFilter(self)
+                self.refresh()  # re-plan without the minute timer
+                return
+
+    @property
+    def refreshes_on_hover(self) -> bool:
+        """True when the tooltip is refreshed on hover (XEmbed), so no minute timer is needed."""
+        return self._xembed is not None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._xembed:
+            if event.type() in (QEvent.Type.Enter, QEvent.Type.ToolTip):
+                self.refresh()
+            elif event.type() == QEvent.Type.Paint:
+                trim_pixmap_cache_soon()  # the icon just went into Qt's pixmap cache
+        return False
 
     def hide(self) -> None:
         self._tick.stop()
@@ -87,6 +121,7 @@ class TrayView(QObject):
         if look != self._look:
             self._look = look
             self.icon.setIcon(tray_icon(look))
+            trim_pixmap_cache_soon()
         text = "HipBreak · " + self._controller.status_text()
         if text != self._tooltip:
             self._tooltip = text
@@ -96,13 +131,22 @@ class TrayView(QObject):
         self._plan_tick(status)
 
     def _plan_tick(self, status: Any) -> None:
-        """Refresh again when the minutes shown next change, if anything is counting."""
+        """Refresh again when the ring (or, without hover refresh, the tooltip's minutes) next changes."""
         self._tick.stop()
-        if status.stage.value not in ("working", "snoozed", "due"):
-            return  # nothing on the icon or tooltip counts while paused, away, standing or in a routine
+        stage = status.stage.value
+        sitting = status.sitting_seconds
+        waits: list[float] = []
+        if stage in ("working", "snoozed"):  # elsewhere the ring is full, empty or frozen
+            step = status.interval_seconds / RING_STEPS if status.interval_seconds > 0 else 60.0
+            # the ring step is rounded to the nearest, so it changes half a step past each boundary
+            waits.append(step - ((sitting + step / 2) % step))
+        if not self.refreshes_on_hover and stage in ("working", "snoozed", "due"):
+            waits.append(60.0 - sitting % 60.0)
+        self.next_refresh_seconds = min(waits) if waits else None
+        if not waits:
+            return
         factor = clock_factor(self._controller.schedule_clock)
-        into_minute = status.sitting_seconds % 60.0
-        real = (60.0 - into_minute) / factor + 0.05
+        real = min(waits) / factor + 0.05
         self._tick.start(max(200, round(real * 1000)))
 
     def _refresh_menu(self) -> None:
@@ -114,6 +158,7 @@ class TrayView(QObject):
 
     def _on_menu_about_to_hide(self) -> None:
         self._live.stop()
+        trim_pixmap_cache_soon()
 
     def _on_icon_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
@@ -136,6 +181,8 @@ class AppViews(QObject):
         self._check.setTimerType(Qt.TimerType.VeryCoarseTimer)
         self._check.timeout.connect(self._on_check_timeout)
         controller.warning.connect(self._on_controller_warning)
+        # windows close as the state changes (prompt answered, routine over): drop their pixmaps then
+        controller.status_changed.connect(trim_pixmap_cache_soon)
         if notifier is not None and hasattr(notifier, "set_fallback"):
             notifier.set_fallback(self._balloon)
 

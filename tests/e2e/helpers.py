@@ -217,7 +217,13 @@ class Desktop:
 @contextmanager
 def desktop(workdir: Path, with_tray: bool = True, with_dunst: bool = True,
             size: str = "1280x800x24") -> Iterator[Desktop]:
-    """Xvfb + private bus + openbox (+ trayer) (+ dunst, with dbus-monitor recording notifications)."""
+    """Xvfb + private bus + openbox (+ trayer) (+ dunst, with dbus-monitor recording notifications).
+
+    Start-up is retried (up to 3 times) when a part cannot reach the display: on
+    a machine where other test runs start and stop X servers at the same time, a
+    server on the same display number that is shutting down can remove the new
+    server's socket file under it.
+    """
     for binary in ("Xvfb", "dbus-daemon", "openbox", "xdotool", "xwininfo"):
         need(binary)
     if with_tray:
@@ -227,36 +233,54 @@ def desktop(workdir: Path, with_tray: bool = True, with_dunst: bool = True,
     workdir.mkdir(parents=True, exist_ok=True)
     profile = workdir / "profile"
     profile.mkdir(exist_ok=True)
-    with ExitStack() as stack:
-        display = stack.enter_context(xvfb(size))
-        bus = stack.enter_context(dbus_session())
-        env = desktop_env(display, bus, HIPBREAK_PROFILE_DIR=str(profile), HOME=str(workdir),
-                          XDG_RUNTIME_DIR=str(workdir / "run"), QT_LOGGING_RULES="qt.qpa.*=false",
-                          LANG="C.UTF-8", LANGUAGE="en")
-        (workdir / "run").mkdir(mode=0o700, exist_ok=True)
-        env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
-        env.pop("QT_QPA_PLATFORMTHEME", None)
-        stack.enter_context(process(["openbox"], env, workdir / "openbox.log"))
-        if with_dunst:
-            stack.enter_context(process(["dbus-monitor", "interface='org.freedesktop.Notifications'"], env,
-                                        workdir / "dbus-monitor.log"))
-            stack.enter_context(process(["dunst"], env, workdir / "dunst.log"))
-        if with_tray:
-            stack.enter_context(process(["trayer", *TRAYER_ARGS], env, workdir / "trayer.log"))
-        desk = Desktop(display, bus, env, workdir, profile)
-        _wait_ready(desk, with_tray)
+    problem: RuntimeError | None = None
+    for _attempt in range(3):
+        stack = ExitStack()
         try:
-            yield desk
-        finally:
-            for proc in desk.procs:
-                desk.stop_app(proc)
+            desk = _start(stack, workdir, profile, with_tray, with_dunst, size)
+        except RuntimeError as exc:
+            stack.close()
+            problem = exc
+            continue
+        with stack:
+            try:
+                yield desk
+            finally:
+                for proc in desk.procs:
+                    desk.stop_app(proc)
+        return
+    assert problem is not None
+    raise problem
 
 
-def _wait_ready(desk: Desktop, with_tray: bool, timeout: float = 30) -> None:
+def _start(stack: ExitStack, workdir: Path, profile: Path, with_tray: bool, with_dunst: bool,
+           size: str) -> Desktop:
+    display = stack.enter_context(xvfb(size))
+    bus = stack.enter_context(dbus_session())
+    env = desktop_env(display, bus, HIPBREAK_PROFILE_DIR=str(profile), HOME=str(workdir),
+                      XDG_RUNTIME_DIR=str(workdir / "run"), QT_LOGGING_RULES="qt.qpa.*=false",
+                      LANG="C.UTF-8", LANGUAGE="en")
+    (workdir / "run").mkdir(mode=0o700, exist_ok=True)
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.pop("QT_QPA_PLATFORMTHEME", None)
+    helpers = [stack.enter_context(process(["openbox"], env, workdir / "openbox.log"))]
+    if with_dunst:
+        stack.enter_context(process(["dbus-monitor", "interface='org.freedesktop.Notifications'"], env,
+                                    workdir / "dbus-monitor.log"))
+        helpers.append(stack.enter_context(process(["dunst"], env, workdir / "dunst.log")))
+    if with_tray:
+        helpers.append(stack.enter_context(process(["trayer", *TRAYER_ARGS], env, workdir / "trayer.log")))
+    desk = Desktop(display, bus, env, workdir, profile)
+    _wait_ready(desk, with_tray, helpers)
+    return desk
+
+
+def _wait_ready(desk: Desktop, with_tray: bool, helpers: list[subprocess.Popen[bytes]],
+                timeout: float = 30) -> None:
     """Until the window manager (and the tray) are up, so the app finds them at start."""
     deadline = time.monotonic() + timeout
     names: set[str] = set()
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and all(h.poll() is None for h in helpers):
         names = {w.name for w in desk.windows()}
         wm_up = any("openbox" in n.lower() for n in names)
         if wm_up and (not with_tray or "panel" in names):

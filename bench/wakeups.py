@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""How often does HipBreak wake up while it just sits in the tray?
+
+Starts the installed ``hipbreak`` on a private desktop (Xvfb, openbox,
+trayer, dunst, a private D-Bus session; see tests/e2e/helpers.py), waits
+until the icon is embedded and start-up has settled, then counts voluntary
+context switches of every thread (``/proc/PID/task/*/status``) over an idle
+stretch with no window open. Each voluntary switch is the thread going to
+sleep, so the count is the number of wakeups. Prints wakeups per minute,
+per thread and in total.
+
+    .venv/bin/python bench/wakeups.py            # 60 s, the figure for bench/RESULTS.md
+    .venv/bin/python bench/wakeups.py --seconds 20 --demo
+
+Target (issue 3): at most 2 wakeups a minute on average with no window open.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.helpers import desktop  # noqa: E402
+
+
+def thread_switches(pid: int) -> dict[str, int]:
+    """Voluntary context switches per thread ("tid name" -> count)."""
+    result: dict[str, int] = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            status = (task / "status").read_text()
+            name = (task / "comm").read_text().strip()
+        except OSError:
+            continue  # the thread ended
+        for line in status.splitlines():
+            if line.startswith("voluntary_ctxt_switches:"):
+                result[f"{task.name} {name}"] = int(line.split()[1])
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of the idle stretch measured")
+    parser.add_argument("--settle", type=float, default=10.0,
+                        help="seconds to wait after the icon is embedded")
+    parser.add_argument("--demo", action="store_true", help="measure hipbreak --demo instead")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="hipbreak-wakeups-") as tmp, desktop(Path(tmp)) as desk:
+        proc = desk.launch(*(["--demo"] if args.demo else []))
+        start = time.monotonic()
+        while desk.tray_icon() is None:
+            if time.monotonic() - start > 30 or proc.poll() is not None:
+                print("the tray icon never appeared; log:\n" + desk.log(), file=sys.stderr)
+                return 1
+            time.sleep(0.05)
+        time.sleep(args.settle)
+        pid = proc.pid  # the entry-point script runs the app in this very process
+        before = thread_switches(pid)
+        time.sleep(args.seconds)
+        after = thread_switches(pid)
+        status = desk.status() or {}
+        desk.run("quit")
+        proc.wait(timeout=15)
+    minutes = args.seconds / 60.0
+    total = 0
+    print(f"hipbreak{' --demo' if args.demo else ''}: {args.seconds:.0f} s idle in the tray, "
+          f"state {status.get('state')}, idle backend {status.get('idle_backend')}")
+    print(f"{'thread':<28} {'wakeups':>8} {'per min':>8}")
+    for key in sorted(after):
+        delta = after[key] - before.get(key, 0)
+        total += delta
+        print(f"{key:<28} {delta:>8} {delta / minutes:>8.2f}")
+    print(f"{'TOTAL':<28} {total:>8} {total / minutes:>8.2f}  (target <= 2 per minute)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
