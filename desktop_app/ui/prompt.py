@@ -44,9 +44,14 @@ BUTTON_HEIGHT = 32
 NOTIFICATION_COLUMN = 360
 
 _STYLE = """
-#promptAccent { background: %s; min-width: 6px; max-width: 6px; }
+#promptAccent { background: %(accent)s; min-width: 6px; max-width: 6px; }
 #promptHeading { font-size: 13pt; font-weight: 600; }
+#promptHint { color: #5f6368; }
+%(extra)s
 """
+#: The daily session prompt has a tinted background as well as its own accent and heading,
+#: so it is told apart from the hourly one at a glance.
+_DAILY_EXTRA = "#breakPrompt { background: #e8f0ff; }"
 
 
 class PromptWindow(QWidget):
@@ -76,7 +81,7 @@ class PromptWindow(QWidget):
         self.routine_label = QLabel()
         self.routine_label.setWordWrap(True)
         self.hint_label = QLabel(_("Enter starts · Esc snoozes · S skips"))
-        self.hint_label.setEnabled(False)
+        self.hint_label.setObjectName("promptHint")
 
         self.start_button = QPushButton(_("Start routine"))
         self.start_button.setDefault(True)
@@ -153,7 +158,9 @@ class PromptWindow(QWidget):
         self.sitting_label.setText(_("You have been sitting for {t}.").format(t=sitting))
         self.routine_label.setText(_("Routine: {title}").format(title=routine_title) if routine_title else "")
         self.routine_label.setVisible(bool(routine_title))
-        self.setStyleSheet(_STYLE % ("#7aa7ff" if daily else "#ff8a3d"))
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, daily)
+        self.setStyleSheet(_STYLE % {"accent": "#3f7bff" if daily else "#ff8a3d",
+                                     "extra": _DAILY_EXTRA if daily else ""})
         self.setAccessibleName(self.heading.text())
         texts = (self.sitting_label.text(), self.routine_label.text())
         self.setAccessibleDescription(" ".join(t for t in texts if t))

@@ -244,3 +244,20 @@ def test_without_a_tray_a_status_window_shows_until_a_tray_appears(tmp_path: Pat
             assert not desk.find_windows("Status")
             assert desk.run("quit").returncode == 0
             assert proc.wait(timeout=15) == 0
+
+
+def test_a_broken_settings_file_is_set_aside_and_the_user_told_once(tmp_path: Path) -> None:
+    with desktop(tmp_path / "badsettings") as desk:
+        config = desk.profile / "config"
+        config.mkdir(parents=True, exist_ok=True)
+        (config / "settings.json").write_text("{this is not json", encoding="utf-8")
+        proc = desk.launch()
+        wait_embedded(desk)
+        assert _status(desk)["state"] == "working"  # started with defaults
+        kept = list(config.glob("settings.json.bad-*"))
+        assert kept and kept[0].read_text() == "{this is not json"  # moved aside, never deleted
+        told = wait_until(lambda: [n for n in desk.notifications() if "settings" in n["body"].lower()], 10,
+                          "a notification about the settings file")
+        assert len(told) == 1
+        assert desk.run("quit").returncode == 0
+        assert proc.wait(timeout=15) == 0
