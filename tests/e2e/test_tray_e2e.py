@@ -7,6 +7,7 @@ first test checks); the tests run in file order, and the last one quits it.
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import time
@@ -261,3 +262,20 @@ def test_a_broken_settings_file_is_set_aside_and_the_user_told_once(tmp_path: Pa
         assert len(told) == 1
         assert desk.run("quit").returncode == 0
         assert proc.wait(timeout=15) == 0
+
+
+def test_sigterm_quits_cleanly_and_records_the_stop(tmp_path: Path) -> None:
+    with desktop(tmp_path / "sigterm", with_dunst=False) as desk:
+        proc = desk.launch()
+        wait_embedded(desk)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+        from desktop_app.storage.history import open_history_readonly
+
+        opened = open_history_readonly(desk.profile / "data" / "history.sqlite3")
+        try:
+            kinds = [e.kind for e in opened.store.events()]
+        finally:
+            opened.store.close()
+        assert kinds[0] == "app_started" and kinds[-1] == "app_stopped"
+        assert (desk.profile / "data" / "state.json").exists()
