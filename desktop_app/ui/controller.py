@@ -411,10 +411,22 @@ class AppController(QObject):
             module = importlib.import_module("desktop_app.ui.stats_window")
         except ImportError:
             return
+        live = self._live_stretch()
         if self._stats_window is None or not self._stats_window.isVisible():
-            self._stats_window = module.StatsWindow(self._history, self._schedule_clock)
+            self._stats_window = module.StatsWindow(self._history, self._schedule_clock, live)
+        else:
+            self._stats_window.set_live(live)
         self._stats_window.show()
         self._stats_window.raise_()
+
+    def _live_stretch(self) -> Any:
+        """The sitting stretch running now, which the history only gets when it ends."""
+        from desktop_app.core.stats import LiveStretch
+
+        status = self.status()
+        if status.sitting_since is None:
+            return None
+        return LiveStretch(status.sitting_since, self._schedule_clock.time(), status.sitting_seconds)
 
     def show_settings(self) -> None:
         """The settings dialog (another issue's module, found lazily)."""
@@ -425,7 +437,8 @@ class AppController(QObject):
         if self._settings_dialog is not None and self._settings_dialog.isVisible():
             self._settings_dialog.raise_()
             return
-        dialog = module.SettingsDialog(self._settings, self._save_settings, self.reload_routines())
+        dialog = module.SettingsDialog(self._settings, self._save_settings, self.reload_routines(),
+                                       routines_dir=self._paths.routines_dir)
         dialog.settings_applied.connect(self.apply_settings)
         self._settings_dialog = dialog
         dialog.show()

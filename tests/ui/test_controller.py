@@ -259,3 +259,23 @@ def test_do_not_disturb_is_asked_only_when_a_prompt_is_due(qapp: Any, clock: Fak
         assert controller.handle_command("status", {})["prompt_visible"] is True
     finally:
         close_controller(controller)
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints", "raise")
+def test_statistics_and_settings_windows_open_through_the_controller(ctl: AppController, clock: FakeClock,
+                                                                      qtbot: QtBot) -> None:
+    state = ctl.menu_state()
+    assert state.has_statistics and state.has_settings  # their modules are in this checkout
+    clock.minutes(20)
+    ctl.show_statistics()
+    stats = ctl._stats_window
+    assert stats is not None and stats.isVisible()
+    qtbot.addWidget(stats)
+    ctl.show_settings()
+    dialog = ctl._settings_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.addWidget(dialog)
+    new = ctl.settings.replace(break_interval_minutes=30)
+    dialog.settings_applied.emit(new)
+    assert ctl.settings.break_interval_minutes == 30
+    assert ctl.handle_command("status", {})["next_prompt_in_seconds"] == pytest.approx(10 * 60, abs=1)
