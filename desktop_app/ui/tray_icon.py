@@ -33,9 +33,15 @@ LOOKS: tuple[str, ...] = (
     "working", "due", "snoozed", "in_routine", "paused", "away", "standing", "off_hours",
 )
 
+# Every colour is opaque (the translucent shades are pre-blended over the disc): in
+# Qt 6 an antialiased stroke in a translucent colour starts Qt's painting thread
+# pool, and waking those threads cost ~40 context switches per icon change
+# (found with bench/wakeups.py).
 _DISC = QColor("#22313a")
-_RIM = QColor(255, 255, 255, 200)
-_TRACK = QColor(255, 255, 255, 60)
+_RIM = QColor("#e3e3e3")
+_RIM_DIM = QColor("#9aa0a6")
+_TRACK = QColor("#566168")
+_HOLLOW = QColor("#a4aaae")
 _COLORS: dict[str, QColor] = {
     "working": QColor("#4fc3a1"),
     "due": QColor("#ff8a3d"),
@@ -92,7 +98,7 @@ def _paint(p: QPainter, look: IconLook, s: float) -> None:
     ring_w = max(2.0, s * 0.16)
     # dark disc with a light rim: readable on light and dark panels alike
     outer = QRectF(rim_w / 2, rim_w / 2, s - rim_w, s - rim_w)
-    p.setPen(QPen(_RIM if not dim else QColor(255, 255, 255, 140), rim_w))
+    p.setPen(QPen(_RIM_DIM if dim else _RIM, rim_w))
     p.setBrush(_DISC)
     p.drawEllipse(outer)
     # the ring: a faint track and a coloured arc from 12 o'clock, clockwise
@@ -152,7 +158,7 @@ def _paint_glyph(p: QPainter, look: str, c: QPointF, r: float, color: QColor) ->
     elif look in ("away", "off_hours"):
         # a hollow circle: nobody here
         p.setBrush(Qt.BrushStyle.NoBrush)
-        p.setPen(QPen(QColor(255, 255, 255, 150), max(1.0, r * 0.3)))
+        p.setPen(QPen(_HOLLOW, max(1.0, r * 0.3)))
         p.drawEllipse(c, r * 0.55, r * 0.55)
     else:
         # working: a small dot whose size shows nothing by itself; the ring carries the meaning
