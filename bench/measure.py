@@ -163,6 +163,7 @@ class Launched:
     started: float                # monotonic time of Popen
     embed_seconds: float | None   # None when the icon never appeared
     env: dict[str, str]
+    log: Path | None = None       # where its stdout and stderr go
 
     @property
     def pid(self) -> int:
@@ -191,7 +192,7 @@ def launch(desk: Desktop, args: Sequence[str], app_class: str, log_name: str,
     out.close()
     desk.procs.append(proc)
     embedded = wait_embedded(desk, app_class, proc, started) if wait else None
-    return Launched(proc, started, embedded, environment)
+    return Launched(proc, started, embedded, environment, desk.workdir / log_name)
 
 
 def launch_floor(desk: Desktop, tag: str, wait: bool = True) -> Launched:

@@ -55,6 +55,12 @@ ROUTINES = ("desk-break", "desk-break", None)
 SOAK_SETTINGS: dict[str, Any] = {"version": 2, "working_hours_enabled": True, "daily_session_enabled": True,
                                  "daily_routine": "desk-break", "voice_enabled": False}
 
+#: More output than this from the app (stdout + stderr) is a flood: a warning printed in a loop.
+#: The soak stops the app rather than fill the disk, and reports it as a failure.
+LOG_FLOOD_BYTES = 20_000_000
+#: How much of a log file is read for the checks (its start and its end).
+LOG_READ_BYTES = 4_000_000
+
 #: Events that answer (close) an open prompt.
 ANSWERS = frozenset({ev.SNOOZED, ev.SKIPPED, ev.ROUTINE_STARTED, ev.PROMPT_UNANSWERED, ev.STANDING_STARTED})
 
@@ -142,6 +148,25 @@ class SoakDriver:
             else:
                 self.report.actions[f"{name} refused"] += 1
 
+    def flooding(self) -> bool:
+        """True (and the app killed, the failure recorded) when the app's output runs away."""
+        log = self.app.log
+        try:
+            size = log.stat().st_size if log is not None else 0
+        except OSError:
+            return False
+        if size <= LOG_FLOOD_BYTES:
+            return False
+        self.app.proc.kill()
+        self.app.proc.wait(timeout=10)
+        assert log is not None
+        head = read_capped(log, 4000).splitlines()
+        sample = [line for line in head if "multimedia" not in line][:4]
+        self.report.cli_failures.append(
+            f"the app flooded its output ({size / 1e6:.0f} MB after "
+            f"{time.monotonic() - self.app.started:.0f} s) and was killed; it starts: {sample}")
+        return True
+
     # --- input --------------------------------------------------------------------------
     def _input(self) -> None:
         dx = str(self.rng.choice((1, 2, 3)))
@@ -220,6 +245,8 @@ class SoakDriver:
         burst_until = time.monotonic() + self.rng.uniform(5, 40)
         last_status = 0.0
         while time.monotonic() < deadline:
+            if self.flooding():
+                break
             if self.app.proc.poll() is not None:
                 self.report.cli_failures.append(f"the app exited with {self.app.proc.returncode} mid-soak")
                 break
@@ -267,6 +294,8 @@ class SoakDriver:
         """Let a playing routine end (memory is compared with no routine playing), then measure."""
         limit = time.monotonic() + 15 * 60
         while self.app.proc.poll() is None and time.monotonic() < limit:
+            if self.flooding():
+                return
             state = self.status().get("state")
             if state == "due":
                 self.act("skip", "skip")
@@ -306,6 +335,19 @@ def start_soak_app(desk: Desktop, profile: Path, settings: dict[str, Any] | None
 
 
 # --- afterwards -------------------------------------------------------------------------------
+def read_capped(path: Path, limit: int) -> str:
+    """The start and the end of a file, at most ``limit`` bytes in all (a flooded log can be gigabytes)."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        if size <= limit:
+            data = fh.read()
+        else:
+            head = fh.read(limit // 2)
+            fh.seek(size - limit // 2)
+            data = head + b"\n[...]\n" + fh.read()
+    return data.decode("utf-8", errors="replace")
+
+
 _EXCEPTION_LINE = re.compile(r"Traceback \(most recent call last\)|unexpected error|^\S*(Error|Exception):",
                              re.MULTILINE)
 
@@ -355,7 +397,7 @@ def check_profile(profile: Path, extra_logs: list[Path] | None = None) -> Profil
     logs: dict[str, str] = {}
     for path in sorted((profile / "log").glob("hipbreak.log*")) + list(extra_logs or []):
         if path.is_file():
-            logs[path.name] = path.read_text(encoding="utf-8", errors="replace")
+            logs[path.name] = read_capped(path, LOG_READ_BYTES)
     problems += log_problems(logs)
     history = profile / "data" / "history.sqlite3"
     integrity = "missing"
