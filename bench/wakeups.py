@@ -11,6 +11,11 @@ per thread and in total.
 
     .venv/bin/python bench/wakeups.py            # 60 s, the figure for bench/RESULTS.md
     .venv/bin/python bench/wakeups.py --seconds 20 --demo
+    .venv/bin/python bench/wakeups.py --active      # a user at the desk: the mouse moves every 5 s
+
+Without ``--active`` nobody touches the (virtual) mouse, so after the natural
+break time (5 min) the app counts the user as away and, per the scheduler,
+polls the idle time every 30 s to notice the return.
 
 Target (issue 3): at most 2 wakeups a minute on average with no window open.
 """
@@ -50,6 +55,9 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=10.0,
                         help="seconds to wait after the icon is embedded")
     parser.add_argument("--demo", action="store_true", help="measure hipbreak --demo instead")
+    parser.add_argument("--active", action="store_true",
+                        help="move the mouse a little every 5 s, like a user at work (xdotool; the app is not "
+                             "told, it reads idle time only when it polls)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hipbreak-wakeups-") as tmp, desktop(Path(tmp)) as desk:
         proc = desk.launch(*(["--demo"] if args.demo else []))
@@ -62,14 +70,19 @@ def main() -> int:
         time.sleep(args.settle)
         pid = proc.pid  # the entry-point script runs the app in this very process
         before = thread_switches(pid)
-        time.sleep(args.seconds)
+        end = time.monotonic() + args.seconds
+        while time.monotonic() < end:
+            time.sleep(min(5.0, max(0.0, end - time.monotonic())))
+            if args.active:
+                desk.jiggle()
         after = thread_switches(pid)
         status = desk.status() or {}
         desk.run("quit")
         proc.wait(timeout=15)
     minutes = args.seconds / 60.0
     total = 0
-    print(f"hipbreak{' --demo' if args.demo else ''}: {args.seconds:.0f} s idle in the tray, "
+    mode = "a user at the desk (mouse moves every 5 s)" if args.active else "nobody at the desk"
+    print(f"hipbreak{' --demo' if args.demo else ''}: {args.seconds:.0f} s in the tray, {mode}, no window open, "
           f"state {status.get('state')}, idle backend {status.get('idle_backend')}")
     print(f"{'thread':<28} {'wakeups':>8} {'per min':>8}")
     for key in sorted(after):
