@@ -117,7 +117,7 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
     guard = _setup_logging(paths)
     app = make_application(sys.argv[:1] or ["hipbreak"])
 
-    from desktop_app.ipc import CommandServer
+    from desktop_app.ipc import CommandServer, server_answers
 
     controller: Any = None
 
@@ -131,10 +131,10 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
         ensure_dir(folder)
     server = CommandServer(paths.socket_name, handle, app)
     if not server.listen():
-        if server.error and "running" not in server.error:
-            print(f"hipbreak: {server.error}", file=sys.stderr)
-            return 1
-        return _hand_over(paths, initial)
+        if server_answers(paths.socket_name):
+            return _hand_over(paths, initial)
+        print(f"hipbreak: {server.error}", file=sys.stderr)
+        return 1
 
     from desktop_app.core.settings import Settings
     from desktop_app.storage.history import open_history
