@@ -112,6 +112,8 @@ def run_app(paths: AppPaths, demo: bool = False, initial: dict[str, Any] | None 
 
 
 def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: Any) -> int:
+    from PySide6.QtCore import QTimer
+
     from desktop_app.ui.qt_app import SignalExit, make_application
 
     guard = _setup_logging(paths)
@@ -181,6 +183,7 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
                                parent=app)
     views = AppViews(controller, notifier, app)
     guard.set_reporter(controller.warn)
+    controller.quit_requested.connect(lambda: QTimer.singleShot(0, lambda: app.exit(0)))
     exits = SignalExit(lambda _sig: controller.quit(), app)
     views.start()
     controller.start()

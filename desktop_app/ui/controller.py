@@ -21,8 +21,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, QRect, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox
 
 from desktop_app import __version__
 from desktop_app.core import events as ev
@@ -31,7 +31,7 @@ from desktop_app.core.events import Event
 from desktop_app.core.routine import Routine, RoutineSet, builtin_routines_dir, load_routines
 from desktop_app.core.schedule import BreakScheduler, Stage, Status
 from desktop_app.core.settings import Settings
-from desktop_app.i18n import _, current_language
+from desktop_app.i18n import _, current_language, set_language
 from desktop_app.platform.paths import AppPaths
 from desktop_app.storage.state_file import load_state, save_state
 from desktop_app.ui.driver import CoreDriver
@@ -117,6 +117,8 @@ class AppController(QObject):
         self._prompt: Any = None
         self._chooser: Any = None
         self._player: Any = None
+        #: A finished player still showing its summary; closed when another routine opens.
+        self._finished_player: Any = None
         self._player_geometry: bytes | None = None
         self._player_routine_id: str | None = None
         self._stats_window: Any = None
@@ -247,7 +249,7 @@ class AppController(QObject):
             "status_text": status_line(s, self.now()),
             "view": self.view_kind,
             "prompt_visible": bool(self._prompt is not None and self._prompt.isVisible()),
-            "player_open": bool(self._player is not None and self._player.isVisible()),
+            "player_open": self._player_open(),
             "version": __version__,
         }
 
@@ -330,8 +332,12 @@ class AppController(QObject):
         self._apply(self.scheduler.set_standing(standing))
 
     def apply_settings(self, settings: Settings) -> None:
-        """New settings from the settings dialog: reschedule at once."""
+        """New settings from the settings dialog: reschedule, re-voice and re-language at once."""
+        if settings.language != self._settings.language:
+            set_language(settings.language)
         self._settings = settings
+        if self._player is not None:
+            self._player.apply_settings(settings)
         apply_dnd = getattr(self._dnd, "apply_settings", None)
         if callable(apply_dnd):
             apply_dnd(settings)
@@ -344,8 +350,8 @@ class AppController(QObject):
         status = self.status()
         if status.stage == Stage.DUE:
             self._present_prompt(status)
-        elif self._player is not None and self._player.isVisible():
-            self._player.raise_()
+        elif self._player_open():
+            self._player.bring_to_front()
         elif self._home is not None:
             self._home()
         else:
@@ -375,8 +381,8 @@ class AppController(QObject):
             self.warn(_("There is no routine called “{id}”. Run “hipbreak routines” to see them all.").format(
                 id=routine_id))
             return False
-        if self._player is not None and self._player.isVisible():
-            self._player.raise_()
+        if self._player_open():
+            self._player.bring_to_front()
             return True
         try:
             from desktop_app.ui.player_window import PlayerWindow
@@ -384,7 +390,13 @@ class AppController(QObject):
             log.warning("player window not available: %s", exc)
             self.warn(_("The routine player is not part of this version yet."))
             return False
-        self._player = PlayerWindow(routine, self._settings, self._clock, geometry=self._player_geometry)
+        if self._finished_player is not None:
+            self._finished_player.close()  # its summary has been seen; one player window at a time
+            self._finished_player = None
+        self._player = PlayerWindow(routine, self._settings, self._clock, geometry=self._player_geometry,
+                                    anchor=self._anchor())
+        # Deleted when the user closes it, not when the routine ends, so the summary page stays up.
+        self._player.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self._player_routine_id = routine.id
         self._player.routine_finished.connect(self._on_player_routine_finished)
         self._player.geometry_changed.connect(self._on_player_geometry_changed)
@@ -398,9 +410,13 @@ class AppController(QObject):
         player = self._player
         self._player = None
         self._player_routine_id = None
-        if player is not None:
-            player.deleteLater()
+        if player is not None and completed:
+            self._finished_player = player  # still showing the summary
         self._apply(self.scheduler.routine_finished(routine_id, completed, seconds_done, exercises_done))
+
+    def _player_open(self) -> bool:
+        """True while a routine plays, also in compact mode (where the full window is hidden)."""
+        return bool(self._player is not None and self._player.is_open())
 
     def _on_player_geometry_changed(self, geometry: bytes) -> None:
         self._player_geometry = bytes(geometry)
@@ -465,12 +481,14 @@ class AppController(QObject):
         show_about_stretches(None)
 
     def quit(self) -> None:
-        """Quit from the menu or the CLI: record the stop, save state, leave the event loop with 0."""
+        """Quit from the menu or the CLI: record the stop and save state, then ask the app to leave.
+
+        The controller does not end the event loop itself: ``run_app`` connects
+        ``quit_requested`` to ``QApplication.exit(0)``, so a controller used in
+        tests never stops a shared QApplication.
+        """
         self.shutdown()
         self.quit_requested.emit()
-        app = QApplication.instance()
-        if app is not None:
-            QTimer.singleShot(0, lambda: app.exit(0))
 
     def shutdown(self) -> None:
         """Stop cleanly (idempotent): close windows, record APP_STOPPED, save state, close the history."""
@@ -487,7 +505,7 @@ class AppController(QObject):
         closing.append(Event(ev.APP_STOPPED, self._schedule_clock.time(), {}))
         self._record(closing)
         self._save_state()
-        for window in (self._prompt, self._chooser):
+        for window in (self._prompt, self._chooser, self._finished_player):
             if window is not None:
                 window.hide()
         try:
@@ -548,8 +566,11 @@ class AppController(QObject):
 
     # --- session signals -------------------------------------------------------------
     def _on_session_locked_changed(self, locked: bool) -> None:
-        if locked and self._player is not None:
-            self._player.pause_for_away()
+        if self._player is not None:
+            if locked:
+                self._player.pause_for_away()
+            else:
+                self._player.resume_after_away()
         self._apply(self.scheduler.set_locked(bool(locked)))
 
     def _on_session_suspending(self) -> None:
@@ -558,6 +579,8 @@ class AppController(QObject):
         self._apply(self.scheduler.on_suspend())
 
     def _on_session_resumed(self) -> None:
+        if self._player is not None:
+            self._player.resume_after_away()
         self._apply(self.scheduler.on_resume())
 
     # --- IPC -----------------------------------------------------------------------

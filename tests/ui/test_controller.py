@@ -279,3 +279,58 @@ def test_statistics_and_settings_windows_open_through_the_controller(ctl: AppCon
     dialog.settings_applied.emit(new)
     assert ctl.settings.break_interval_minutes == 30
     assert ctl.handle_command("status", {})["next_prompt_in_seconds"] == pytest.approx(10 * 60, abs=1)
+
+
+# --- the player window's lifecycle as the controller manages it ----------------------------------
+
+
+def test_a_player_in_compact_mode_is_not_opened_twice(ctl: AppController) -> None:
+    assert ctl.open_routine("desk-break") is True
+    player = ctl._player
+    player.enter_compact()
+    assert not player.isVisible()  # only the compact tile shows
+    assert ctl.handle_command("status", {})["player_open"] is True
+    assert ctl.open_routine("desk-break") is True
+    assert ctl._player is player  # brought to front, not a second window
+    assert player.isVisible()
+
+
+def test_a_finished_routine_keeps_its_summary_until_another_routine_opens(ctl: AppController,
+                                                                         paths: AppPaths) -> None:
+    from desktop_app.core.player import FINISHED
+
+    ctl.open_routine("desk-break")
+    player = ctl._player
+    for _ in range(len(player.player.segments)):
+        player.skip()
+    assert player.player.state == FINISHED
+    assert player.isVisible(), "the summary page must stay up after the routine ends"
+    assert ctl.status().stage.value != "in_routine"
+    assert ev.ROUTINE_COMPLETED in _kinds(paths)
+    ctl.open_routine("hip-flexor-reset")
+    assert not player.isVisible(), "the old summary closes when the next routine opens"
+    assert ctl._player is not player and ctl._player.isVisible()
+
+
+def test_lock_pauses_the_player_and_unlock_resumes_it(ctl: AppController) -> None:
+    from desktop_app.core.player import PAUSED, PLAYING
+
+    ctl.open_routine("desk-break")
+    player = ctl._player
+    assert player.player.state == PLAYING
+    ctl._on_session_locked_changed(True)
+    assert player.player.state == PAUSED
+    ctl._on_session_locked_changed(False)
+    assert player.player.state == PLAYING
+    ctl._on_session_suspending()
+    assert player.player.state == PAUSED
+    ctl._on_session_resumed()
+    assert player.player.state == PLAYING
+
+
+def test_settings_reach_an_open_player_at_once(ctl: AppController) -> None:
+    ctl.open_routine("desk-break")
+    player = ctl._player
+    ctl.apply_settings(ctl.settings.replace(volume_percent=20, sound_enabled=False))
+    assert player.settings.volume_percent == 20
+    assert player.settings.sound_enabled is False
