@@ -215,7 +215,8 @@ class SoakDriver:
             self.act("resume", "resume")
         elif state == "standing" and roll < 0.4:
             self.act("sitting", "sitting")
-        elif state == "working" and roll < 0.03:
+        elif state in ("working", "off_hours") and roll < 0.03:
+            # also outside working hours, so a soak started in the evening still sees prompts
             self.act("break-now", "break-now")
         elif state == "in_routine" and self._routine_since and roll < 0.08 \
                 and time.monotonic() - self._routine_since > 20:
