@@ -18,6 +18,7 @@ import json
 import os
 import re
 import subprocess
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,7 +75,7 @@ def run_through(desk: Desktop, env: dict[str, str], log: Path) -> tuple[App, lis
         status = app.status()
         assert status["state"] in ("working", "due", "snoozed", "paused", "standing"), status
         # a notification is sent asynchronously: give the last ones a moment to reach the bus
-        subprocess.run(["sleep", "1"], check=True)
+        time.sleep(1.0)
     finally:
         code = app.stop()
     assert code == 0, f"hipbreak did not exit cleanly ({code}):\n{app.output()}"
@@ -138,7 +139,7 @@ def test_data_folder_missing_and_its_parent_not_writable(desk: Desktop, tmp_path
                 assert result.returncode in (0, 1), result.stderr
                 assert "Traceback" not in result.stderr
             assert app.status()["state"] in ("working", "due", "snoozed", "paused", "standing")
-            subprocess.run(["sleep", "1"], check=True)
+            time.sleep(1.0)
         finally:
             assert app.stop() == 0, app.output()
         assert not (data_home / "hipbreak").exists()
@@ -178,7 +179,7 @@ def test_disk_fills_up_while_running(desk: Desktop, tmp_path: Path) -> None:
             for args in WRITING * 3:
                 assert app.cli(*args).returncode in (0, 1)
             assert app.status()["state"] in ("working", "due", "snoozed", "paused", "standing")
-            subprocess.run(["sleep", "1"], check=True)
+            time.sleep(1.0)
         finally:
             assert app.stop() == 0, app.output()
         bodies = [b for s, b in notifications_since(desk, offset) if s == "HipBreak"]
