@@ -1,25 +1,31 @@
 """Short sound cues for eyes-off use: ticks, a chime per segment, a switch and an end sound.
 
-QSoundEffect plays uncompressed WAV with low latency, which matters for a
-3-2-1 tick that should land on the second. Each cue is loaded once, when the
-player opens, never per play.
+Each cue's WAV file is read into memory once, when the player opens, never per
+play, and each play opens a short-lived ``QAudioSink`` on that in-memory PCM.
+
+Why not ``QSoundEffect``: with Qt 6.11 and 6.12 on a PulseAudio server,
+QSoundEffect sooner or later touches one of its socket notifiers from Qt's
+audio thread; Qt then prints "QSocketNotifier: Invalid socket N" in a tight
+loop (tens of MB of log a second) and the app stops answering. A cue every
+150 ms triggers it within seconds (see tests/soak/test_sound_under_load.py);
+one tick a second did within a soak run. A QAudioSink per cue does not
+(hundreds of overlapping cues checked on a real PulseAudio server).
 
 A machine without an audio device (a server, a CI box, a muted container) must
-stay silent and calm: one line in the log, no dialog, no exception. A missing
-or unreadable WAV file is the same: that cue stays silent and is logged once.
+stay silent and calm: one line in the log, no dialog, no exception. A missing,
+unreadable or non-PCM WAV file is the same: that cue stays silent and is logged once.
 """
 
 from __future__ import annotations
 
 import logging
+import wave
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QUrl
-
-if TYPE_CHECKING:
-    from PySide6.QtMultimedia import QSoundEffect
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer
+from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
 from desktop_app.i18n import assets_dir
 
@@ -36,11 +42,31 @@ def sounds_dir() -> Path:
 
 def audio_output_available() -> bool:
     """True when Qt sees at least one audio output device."""
-    try:
-        from PySide6.QtMultimedia import QMediaDevices
-    except ImportError:  # QtMultimedia missing from this PySide6 build
-        return False
     return bool(QMediaDevices.audioOutputs())
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue's sound, decoded once: 16-bit little-endian PCM and its format."""
+
+    pcm: bytes
+    sample_rate: int
+    channels: int
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / (2 * self.channels * self.sample_rate)
+
+
+def read_cue(path: Path) -> Cue:
+    """Read a 16-bit PCM WAV file; raises ValueError (or OSError) for anything else."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            if wav.getsampwidth() != 2 or wav.getcomptype() != "NONE":
+                raise ValueError(f"{path.name}: only 16-bit PCM WAV files can be played")
+            return Cue(wav.readframes(wav.getnframes()), wav.getframerate(), wav.getnchannels())
+    except (wave.Error, EOFError) as exc:
+        raise ValueError(f"{path.name}: not a readable WAV file ({exc})") from None
 
 
 class CuePlayer(QObject):
@@ -49,6 +75,11 @@ class CuePlayer(QObject):
     ``play()`` returns whether a sound was actually started, so callers and tests
     can tell silence by choice (muted) from silence by necessity (no device).
     """
+
+    #: Cues that may sound at once; an older one is cut short beyond this (a chime under a tick is fine).
+    MAX_OVERLAP = 3
+    #: How long after a cue's last sample its stream is closed (the output still drains its buffer).
+    RELEASE_MARGIN_MS = 400
 
     def __init__(
         self,
@@ -62,7 +93,8 @@ class CuePlayer(QObject):
         super().__init__(parent)
         self._enabled = enabled
         self._volume = max(0, min(100, volume_percent)) / 100.0
-        self._effects: dict[str, QSoundEffect] = {}
+        self._cues: dict[str, Cue] = {}
+        self._playing: list[tuple[QAudioSink, QBuffer]] = []
         self._directory = directory or sounds_dir()
         self.available = audio_output_available() if device_available is None else device_available
         #: Why there is no sound, in plain words (None when cues can play).
@@ -74,18 +106,16 @@ class CuePlayer(QObject):
         self._load(cues)
 
     def _load(self, cues: Iterable[str]) -> None:
-        from PySide6.QtMultimedia import QSoundEffect
-
         missing: list[str] = []
         for cue in cues:
             path = self._directory / f"{cue}.wav"
             if not path.is_file():
                 missing.append(path.name)
                 continue
-            effect = QSoundEffect(self)
-            effect.setSource(QUrl.fromLocalFile(str(path)))
-            effect.setVolume(self._volume)
-            self._effects[cue] = effect
+            try:
+                self._cues[cue] = read_cue(path)
+            except (OSError, ValueError) as exc:
+                log.info("sound: %s (that cue stays silent)", exc)
         if missing:
             log.info("sound: cue files not found in %s: %s (those cues stay silent)",
                      self._directory, ", ".join(missing))
@@ -100,21 +130,69 @@ class CuePlayer(QObject):
 
     def loaded_cues(self) -> list[str]:
         """Names of the cues that have a sound loaded."""
-        return sorted(self._effects)
+        return sorted(self._cues)
+
+    def cue(self, name: str) -> Cue | None:
+        """The decoded sound of ``name`` (None when it is not loaded)."""
+        return self._cues.get(name)
+
+    def playing_count(self) -> int:
+        """How many cues are sounding now (finished ones are released as they end)."""
+        return len(self._playing)
 
     def apply_settings(self, enabled: bool, volume_percent: int) -> None:
-        """Follow the sound_enabled and volume_percent settings."""
+        """Follow the sound_enabled and volume_percent settings (cues already sounding included)."""
         self._enabled = enabled
         self._volume = max(0, min(100, volume_percent)) / 100.0
-        for effect in self._effects.values():
-            effect.setVolume(self._volume)
+        for sink, _buffer in self._playing:
+            sink.setVolume(self._volume)
 
     def play(self, cue: str) -> bool:
         """Start ``cue``; returns False when muted, at zero volume, or with nothing to play."""
         if not self._enabled or self._volume <= 0.0:
             return False
-        effect = self._effects.get(cue)
-        if effect is None:
+        sound = self._cues.get(cue)
+        if sound is None:
             return False
-        effect.play()
+        device = QMediaDevices.defaultAudioOutput()
+        if device.isNull():
+            if self.silence_reason is None:
+                self.silence_reason = "the audio output device went away; sound cues are silent"
+                log.info("sound: %s", self.silence_reason)
+            return False
+        while len(self._playing) >= self.MAX_OVERLAP:
+            self._release(*self._playing[0])
+        audio_format = QAudioFormat()
+        audio_format.setSampleRate(sound.sample_rate)
+        audio_format.setChannelCount(sound.channels)
+        audio_format.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(sound.pcm))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        sink = QAudioSink(device, audio_format, self)
+        sink.setVolume(self._volume)
+        self._playing.append((sink, buffer))
+        sink.start(buffer)
+        if sink.error() != QtAudio.Error.NoError:
+            log.info("sound: the audio output refused cue %r (%s)", cue, sink.error())
+            self._release(sink, buffer)
+            return False
+        # Give the stream back once the cue has played out. (Not via stateChanged: PySide6
+        # cannot convert its QAudio::State argument and prints a TypeError per call.)
+        QTimer.singleShot(round(sound.seconds * 1000) + self.RELEASE_MARGIN_MS,
+                          lambda: self._release(sink, buffer))
         return True
+
+    def _release(self, sink: QAudioSink, buffer: QBuffer) -> None:
+        entry = (sink, buffer)
+        if entry not in self._playing:
+            return
+        self._playing.remove(entry)
+        sink.stop()
+        sink.deleteLater()
+        buffer.deleteLater()
+
+    def stop_all(self) -> None:
+        """Silence every cue now (the window is closing)."""
+        for sink, buffer in list(self._playing):
+            self._release(sink, buffer)

@@ -1,4 +1,4 @@
-"""Sound cues and spoken guidance: real QSoundEffect / QTextToSpeech objects, real WAV files,
+"""Sound cues and spoken guidance: real QAudioSink / QTextToSpeech objects, real WAV files,
 a real subprocess for plyer's espeak fallback.
 
 The test machine has no audio device, which is exactly the case that must stay
@@ -17,10 +17,11 @@ import wave
 from pathlib import Path
 
 import pytest
+from PySide6.QtMultimedia import QMediaDevices
 from PySide6.QtTextToSpeech import QTextToSpeech
 
 from desktop_app.ui import voice as voice_module
-from desktop_app.ui.sound import CUES, CuePlayer
+from desktop_app.ui.sound import CUES, CuePlayer, read_cue
 from desktop_app.ui.voice import Voice
 
 pytestmark = pytest.mark.qt_log_ignore("qt.multimedia", "PulseAudioService", "pipewire")
@@ -60,14 +61,19 @@ def test_cues_preload_once_and_follow_volume_and_mute(qapp: object, tmp_path: Pa
         player = CuePlayer(True, 40, directory=tmp_path, device_available=True)
     assert player.loaded_cues() == ["chime", "tick"]
     assert any("switch.wav" in r.getMessage() and "end.wav" in r.getMessage() for r in caplog.records)
-    effects = dict(player._effects)
-    assert {name: round(e.volume(), 2) for name, e in effects.items()} == {"chime": 0.4, "tick": 0.4}
-    assert effects["tick"].source().toLocalFile() == str(tmp_path / "tick.wav")
-    assert player.play("tick") is True
+    tick = player.cue("tick")
+    assert tick is not None
+    with wave.open(str(tmp_path / "tick.wav"), "rb") as wav:
+        assert tick.pcm == wav.readframes(wav.getnframes())
+        assert (tick.sample_rate, tick.channels) == (wav.getframerate(), 1)
+    loaded = {name: player.cue(name) for name in player.loaded_cues()}
+    assert player.volume_percent == 40
+    # With a real output device the cue starts; without one (most CI boxes) Qt refuses it, quietly.
+    assert player.play("tick") is bool(QMediaDevices.audioOutputs())
     assert player.play("end") is False  # no file: silent, not an error
     player.apply_settings(True, 90)
-    assert round(effects["chime"].volume(), 2) == 0.9
-    assert player._effects == effects  # volume changes never reload the files
+    assert player.volume_percent == 90
+    assert all(player.cue(name) is cue for name, cue in loaded.items())  # volume changes never reload files
     player.apply_settings(False, 90)
     assert player.play("tick") is False
     player.apply_settings(True, 0)
@@ -190,6 +196,86 @@ def test_cue_is_really_heard_on_a_pulseaudio_null_sink(tmp_path: Path) -> None:
         out_off, peak_off = record("off")
         assert "played False" in out_off
         assert peak_off < 50, f"muted cues were heard (peak {peak_off})"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_only_16_bit_pcm_wav_files_are_accepted(tmp_path: Path) -> None:
+    eight_bit = tmp_path / "eight.wav"
+    with wave.open(str(eight_bit), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(8000)
+        out.writeframes(bytes(800))
+    garbage = tmp_path / "garbage.wav"
+    garbage.write_bytes(b"RIFF\x00\x00not really a wave file")
+    for path in (eight_bit, garbage):
+        with pytest.raises(ValueError, match=path.name):
+            read_cue(path)
+    assert read_cue(write_wav(tmp_path / "ok.wav")).seconds == pytest.approx(0.1, abs=0.001)
+
+
+RAPID_CUES = """
+import sys
+from desktop_app.crash_guard import immortalize_singletons
+immortalize_singletons()
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from desktop_app.ui.sound import CUES, CuePlayer
+player = CuePlayer(True, 50)
+played = []
+def play():
+    played.append(player.play(CUES[len(played) % len(CUES)]))
+timer = QTimer()
+timer.timeout.connect(play)
+timer.start(120)
+QTimer.singleShot(int(sys.argv[1]) * 1000, app.quit)
+app.exec()
+print("played", sum(played), "of", len(played), "still sounding", player.playing_count(), flush=True)
+"""
+
+
+def test_rapid_overlapping_cues_on_a_real_sound_server_do_not_flood(tmp_path: Path) -> None:
+    """QSoundEffect on PulseAudio ended in an endless "QSocketNotifier: Invalid socket" loop within
+    seconds at this rate (Qt 6.11/6.12); the QAudioSink cue player must stay quiet and keep playing."""
+    import shutil
+    import subprocess
+    import sys
+
+    for tool in ("pulseaudio", "pactl"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed")
+    root = Path(__file__).resolve().parent.parent.parent
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(tmp_path), HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=str(root))
+    server = subprocess.Popen(
+        ["pulseaudio", "-n", "--load=module-null-sink sink_name=hipbreak_rapid",
+         "--load=module-native-protocol-unix", "--exit-idle-time=-1", "--daemonize=no", "-F", "/dev/null"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode != 0:
+            assert time.monotonic() < deadline, "pulseaudio did not start"
+            time.sleep(0.1)
+        out_path = tmp_path / "child.out"
+        with open(out_path, "wb") as out:
+            child = subprocess.Popen([sys.executable, "-c", RAPID_CUES, "15"], env=env, cwd=root,
+                                     stdout=out, stderr=subprocess.STDOUT)
+            try:
+                child.wait(timeout=90)
+            finally:
+                if child.poll() is None:
+                    child.kill()
+                    child.wait()
+        output = out_path.read_bytes()
+        assert len(output) < 20_000, f"the cue player flooded its output: {output[:400]!r}"
+        assert b"Invalid socket" not in output
+        summary = [line for line in output.decode(errors="replace").splitlines() if line.startswith("played")]
+        assert summary, output[-400:]
+        played, total = int(summary[0].split()[1]), int(summary[0].split()[3])
+        assert total >= 100 and played == total, summary[0]
     finally:
         server.terminate()
         server.wait(timeout=10)
