@@ -41,6 +41,9 @@ from desktop_app.core.settings import Settings
 #: While the user is away, poll idle this often so the return is noticed soon
 #: (the return moment itself is exact: it is computed as now - idle).
 AWAY_POLL_SECONDS = 30.0
+#: The longest gap between idle readings during a long absence. The return
+#: moment is exact either way (now - idle); only the tray's "away" lags, by at most this.
+AWAY_POLL_MAX_SECONDS = 120.0
 #: While a prompt is held back by do-not-disturb, ask the driver to re-query
 #: the do-not-disturb sources this often.
 DND_RECHECK_SECONDS = 30.0
@@ -792,10 +795,14 @@ class BreakScheduler:
 
         While present, a natural break cannot begin before ``T - idle`` has
         passed, so there is no point asking sooner. While away, poll every
-        ~30 s so the return is noticed promptly (its moment is exact anyway).
+        30 s at first so a quick return shows promptly, then back off (a tenth
+        of the time away, at most two minutes): someone gone for an hour does
+        not need the app waking twice a minute, and the moment they came back
+        is exact anyway (``now - idle``).
         """
         if self._away is not None:
-            return AWAY_POLL_SECONDS
+            idle = idle_seconds if math.isfinite(idle_seconds) and idle_seconds > 0 else 0.0
+            return min(AWAY_POLL_MAX_SECONDS, max(AWAY_POLL_SECONDS, idle / 10.0))
         idle = idle_seconds if math.isfinite(idle_seconds) and idle_seconds > 0 else 0.0
         # Only idle since the app started (or the user came back) counts; see on_idle().
         idle = min(idle, max(0.0, self._clock.monotonic() - self._presence_floor))

@@ -8,7 +8,7 @@ import pytest
 
 from desktop_app.core import events as ev
 from desktop_app.core.events import Event
-from desktop_app.core.schedule import AWAY_POLL_SECONDS, BreakScheduler, Stage
+from desktop_app.core.schedule import AWAY_POLL_MAX_SECONDS, AWAY_POLL_SECONDS, BreakScheduler, Stage
 from desktop_app.core.settings import Settings
 from tests.support.fakeclock import FakeClock
 
@@ -88,7 +88,11 @@ def test_idle_poll_delay_is_adaptive(clock: FakeClock) -> None:
     assert sched.idle_poll_delay(4 * MIN) == 1 * MIN
     assert sched.idle_poll_delay(5 * MIN - 0.2) == 1.0  # never busier than once a second
     sched.on_idle(5 * MIN)
-    assert sched.idle_poll_delay(6 * MIN) == AWAY_POLL_SECONDS
+    assert sched.idle_poll_delay(5 * MIN) == AWAY_POLL_SECONDS
+    assert sched.idle_poll_delay(6 * MIN) == pytest.approx(36.0)
+    # a long absence backs off to at most two minutes between readings
+    assert sched.idle_poll_delay(10 * MIN) == pytest.approx(60.0)
+    assert sched.idle_poll_delay(90 * MIN) == AWAY_POLL_MAX_SECONDS
 
 
 def test_idle_from_before_the_app_started_is_not_trusted(clock: FakeClock) -> None:

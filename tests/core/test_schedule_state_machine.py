@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from desktop_app.core.events import Event
-from desktop_app.core.schedule import BreakScheduler, Stage
+from desktop_app.core.schedule import AWAY_POLL_MAX_SECONDS, BreakScheduler, Stage
 from desktop_app.core.settings import Settings
 from tests.core.test_workday_simulation import Audit
 from tests.support.fakeclock import FakeClock
@@ -208,7 +208,8 @@ class SchedulerMachine(RuleBasedStateMachine):
     def idle_poll_delay_is_sane(self) -> None:
         for idle in (0.0, 30.0, 10**6):
             delay = self.sched.idle_poll_delay(idle)
-            assert 1.0 <= delay <= self.sched.settings.natural_break_minutes * 60
+            # present: never later than a natural break could begin; away: at most the backoff cap
+            assert 1.0 <= delay <= max(self.sched.settings.natural_break_minutes * 60, AWAY_POLL_MAX_SECONDS)
 
     def teardown(self) -> None:
         if hasattr(self, "audit"):
