@@ -6,13 +6,22 @@ asking (``idle_poll_delay()``). The driver arms one timer for the earliest of
 those moments and sleeps in between, so an app sitting in the tray wakes a
 few times an hour instead of every second (measured by ``bench/wakeups.py``).
 
-On every wake it: reads the idle monitor (when polling), asks the
-do-not-disturb sources only if a prompt is due or held back (the core
-says when: ``needs_dnd_check()``; while a prompt is held its
-``next_deadline()`` includes the re-check), runs
-``scheduler.update()``, hands the returned events to the controller, and
-arms the timer again. User actions call :meth:`CoreDriver.wake` so the timer
-always matches the scheduler's latest plan.
+On every wake it: asks the do-not-disturb sources only if a prompt is due
+or held back (the core says when: ``needs_dnd_check()``; while a prompt is
+held its ``next_deadline()`` includes the re-check), reads the idle monitor
+(when polling), runs ``scheduler.update()``, hands the returned events to
+the controller, and arms the timer again.
+
+Why do-not-disturb comes first: every scheduler call runs due work, and
+``on_idle`` is one of them. Asked after the idle reading, a prompt that had
+just come due was offered before the core knew about the fullscreen window
+(found by tests/e2e/test_dnd_e2e.py with the X11 idle backend). For the same
+reason the sources are asked a little *before* a deadline too
+(``DND_LOOKAHEAD_SECONDS``): a timer may fire a fraction of a millisecond
+early, and the prompt must not come due between the check and the core call.
+
+User actions call :meth:`CoreDriver.wake` so the timer always matches the
+scheduler's latest plan.
 
 Time scales: the schedule runs on its own clock, which in ``--demo`` is a
 :class:`~desktop_app.core.clock.ScaledClock` 60 times faster than real time.
@@ -42,6 +51,9 @@ MAX_SLEEP_SECONDS = 15 * 60.0
 IDLE_RETRY_SECONDS = 5 * 60.0
 #: Deadlines closer than this (real seconds) are run at once instead of arming a timer.
 _NOW_SLACK = 0.001
+#: Ask do-not-disturb when the core's next deadline is this close (real seconds), so a prompt
+#: coming due during this wake (a timer that fired a hair early, a slow idle reading) is covered.
+DND_LOOKAHEAD_SECONDS = 1.0
 #: Timers longer than this (real ms) may be coarse: Qt may shift them by up to 5%,
 #: which is harmless for idle polls. Core deadlines always use a precise timer.
 _COARSE_FROM_MS = 20_000
@@ -151,10 +163,9 @@ class CoreDriver(QObject):
         """Run the scheduler now and re-arm. Call after anything that may change its plan."""
         if not self._running:
             return
-        events: list[Event] = []
+        events = self._check_dnd()  # first: any scheduler call below may offer a due prompt
         if not self._push:
             events += self._poll_idle()
-        events += self._check_dnd()
         events += self._scheduler.update()
         self._deliver(events)
         self._rearm()
@@ -225,7 +236,7 @@ class CoreDriver(QObject):
     def _check_dnd(self) -> list[Event]:
         """Ask the do-not-disturb sources, but only when a prompt is about to show or is held."""
         self._dnd_asked = False
-        if self._dnd is None or not self._scheduler.needs_dnd_check():
+        if self._dnd is None or not self._dnd_wanted():
             return []
         self._dnd_asked = True
         try:
@@ -234,6 +245,15 @@ class CoreDriver(QObject):
             log.warning("do-not-disturb check failed (%s); not holding the prompt", exc)
             reason = None
         return self._scheduler.set_do_not_disturb(reason)
+
+    def _dnd_wanted(self) -> bool:
+        """A prompt is due or held now, or the core's next deadline is less than a moment away."""
+        if self._scheduler.needs_dnd_check():
+            return True
+        deadline = self._scheduler.next_deadline()
+        if deadline is None:
+            return False
+        return (deadline - self._clock.monotonic()) / self._factor <= DND_LOOKAHEAD_SECONDS
 
     # --- arming --------------------------------------------------------------------
     def next_wake(self) -> tuple[float, str] | None:
