@@ -32,7 +32,7 @@ from desktop_app.platform.dnd import (
     reason_for_notification_state,
 )
 from tests.platform.fake_services.harness import ROOT, fake_services
-from tests.support.desktop import desktop_env, need, process, wait_for, xvfb
+from tests.support.desktop import desktop_env, need, process, pulseaudio, wait_for, xvfb
 
 FULLSCREEN = "a fullscreen window is active"
 MICROPHONE = "a call seems to be in progress (microphone in use)"
@@ -161,16 +161,9 @@ def _active_window(display: str) -> bool:
 
 @pytest.fixture
 def pulse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    socket = tmp_path / "native"
-    args = [need("pulseaudio"), "--daemonize=no", "--exit-idle-time=-1", "-n", "--use-pid-file=no",
-            f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
-            "--load=module-null-sink sink_name=speakers",
-            "--load=module-null-source source_name=fake_mic"]
-    env = dict(os.environ, HOME=str(tmp_path), XDG_RUNTIME_DIR=str(tmp_path))
-    monkeypatch.setenv("PULSE_SERVER", f"unix:{socket}")
-    with process(args, env, log_path=tmp_path / "pulse.log"):
-        wait_for(socket.exists, what="pulseaudio to listen")
-        yield f"unix:{socket}"
+    with pulseaudio(tmp_path, "speakers", "module-null-source source_name=fake_mic") as env:
+        monkeypatch.setenv("PULSE_SERVER", env["PULSE_SERVER"])
+        yield env["PULSE_SERVER"]
 
 
 def _record(device: str) -> subprocess.Popen[bytes]:

@@ -134,3 +134,21 @@ def screenshot(display: str, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([binary, "-display", display, "-window", "root", str(path)], check=True, timeout=30)
     return path
+
+
+@contextmanager
+def pulseaudio(runtime_dir: Path, sink: str = "hipbreak_test", *extra_modules: str) -> Iterator[dict[str, str]]:
+    """A private PulseAudio server with a null sink (and ``extra_modules``); yields the environment
+    that reaches it (``XDG_RUNTIME_DIR``, ``HOME`` and ``PULSE_SERVER`` point at ``runtime_dir``).
+
+    What plays into the sink can be recorded from ``<sink>.monitor`` with parec.
+    """
+    socket = runtime_dir / "pulse-native"
+    args = [need("pulseaudio"), "--daemonize=no", "--exit-idle-time=-1", "-n", "--use-pid-file=no",
+            f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
+            f"--load=module-null-sink sink_name={sink}", *(f"--load={m}" for m in extra_modules)]
+    env = dict(os.environ, HOME=str(runtime_dir), XDG_RUNTIME_DIR=str(runtime_dir),
+               PULSE_SERVER=f"unix:{socket}")
+    with process(args, env, log_path=runtime_dir / "pulse.log"):
+        wait_for(socket.exists, what="pulseaudio to listen")
+        yield env

@@ -23,6 +23,7 @@ from PySide6.QtTextToSpeech import QTextToSpeech
 from desktop_app.ui import voice as voice_module
 from desktop_app.ui.sound import CUES, CuePlayer, read_cue
 from desktop_app.ui.voice import Voice
+from tests.support.desktop import need, pulseaudio
 
 pytestmark = pytest.mark.qt_log_ignore("qt.multimedia", "PulseAudioService", "pipewire")
 
@@ -155,25 +156,14 @@ def _peak(raw: bytes) -> int:
 
 def test_cue_is_really_heard_on_a_pulseaudio_null_sink(tmp_path: Path) -> None:
     """A real sound server with a null sink; what the app plays is recorded from its monitor."""
-    import shutil
     import subprocess
     import sys
 
-    for tool in ("pulseaudio", "pactl", "parec"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed")
+    need("parec")
     root = Path(__file__).resolve().parent.parent.parent
-    env = dict(os.environ, XDG_RUNTIME_DIR=str(tmp_path), HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen",
-               PYTHONPATH=str(root), QT_LOGGING_RULES="qt.multimedia.*=false")
-    server = subprocess.Popen(
-        ["pulseaudio", "-n", "--load=module-null-sink sink_name=hipbreak_test",
-         "--load=module-native-protocol-unix", "--exit-idle-time=-1", "--daemonize=no", "-F", "/dev/null"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode != 0:
-            assert time.monotonic() < deadline, "pulseaudio did not start"
-            time.sleep(0.1)
+    with pulseaudio(tmp_path, "hipbreak_test") as pulse_env:
+        env = dict(pulse_env, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root),
+                   QT_LOGGING_RULES="qt.multimedia.*=false")
 
         def record(state: str) -> tuple[str, int]:
             raw = tmp_path / f"{state}.raw"
@@ -196,9 +186,6 @@ def test_cue_is_really_heard_on_a_pulseaudio_null_sink(tmp_path: Path) -> None:
         out_off, peak_off = record("off")
         assert "played False" in out_off
         assert peak_off < 50, f"muted cues were heard (peak {peak_off})"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_only_16_bit_pcm_wav_files_are_accepted(tmp_path: Path) -> None:
@@ -240,25 +227,12 @@ print("played", sum(played), "of", len(played), "still sounding", player.playing
 def test_rapid_overlapping_cues_on_a_real_sound_server_do_not_flood(tmp_path: Path) -> None:
     """QSoundEffect on PulseAudio ended in an endless "QSocketNotifier: Invalid socket" loop within
     seconds at this rate (Qt 6.11/6.12); the QAudioSink cue player must stay quiet and keep playing."""
-    import shutil
     import subprocess
     import sys
 
-    for tool in ("pulseaudio", "pactl"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed")
     root = Path(__file__).resolve().parent.parent.parent
-    env = dict(os.environ, XDG_RUNTIME_DIR=str(tmp_path), HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen",
-               PYTHONPATH=str(root))
-    server = subprocess.Popen(
-        ["pulseaudio", "-n", "--load=module-null-sink sink_name=hipbreak_rapid",
-         "--load=module-native-protocol-unix", "--exit-idle-time=-1", "--daemonize=no", "-F", "/dev/null"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode != 0:
-            assert time.monotonic() < deadline, "pulseaudio did not start"
-            time.sleep(0.1)
+    with pulseaudio(tmp_path, "hipbreak_rapid") as pulse_env:
+        env = dict(pulse_env, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root))
         out_path = tmp_path / "child.out"
         with open(out_path, "wb") as out:
             child = subprocess.Popen([sys.executable, "-c", RAPID_CUES, "15"], env=env, cwd=root,
@@ -276,6 +250,3 @@ def test_rapid_overlapping_cues_on_a_real_sound_server_do_not_flood(tmp_path: Pa
         assert summary, output[-400:]
         played, total = int(summary[0].split()[1]), int(summary[0].split()[3])
         assert total >= 100 and played == total, summary[0]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
