@@ -16,6 +16,13 @@ needed. With a StatusNotifierItem host the tooltip is read over D-Bus without
 telling the app, so there it is kept fresh once a minute. While the menu is
 open its status line is refreshed every second, and that timer stops when the
 menu closes.
+
+With a StatusNotifierItem host the menu is exported over D-Bus (dbusmenu) and
+the host draws it, possibly from its copy of the layout before our
+``aboutToShow`` has run (Qt always answers AboutToShow with "no update
+needed"). So there the menu is also refreshed at every stage change, which
+keeps which items apply right in the exported layout; it costs nothing while
+the stage stays the same.
 """
 
 from __future__ import annotations
@@ -61,6 +68,8 @@ class TrayView(QObject):
         self._tick.timeout.connect(self.refresh)
         self._look: IconLook | None = None
         self._tooltip = ""
+        #: The stage the menu last showed (SNI: refreshed when it changes, see the module docstring).
+        self._menu_stage: str | None = None
         #: Qt's XEmbed icon widget, when the icon is docked that way (tooltip refreshed on hover).
         self._xembed: QWidget | None = None
         #: Schedule seconds until the planned refresh (None: nothing counts, no timer).
@@ -126,7 +135,7 @@ class TrayView(QObject):
         if text != self._tooltip:
             self._tooltip = text
             self.icon.setToolTip(text)
-        if self.menu.isVisible():
+        if self.menu.isVisible() or (not self.refreshes_on_hover and status.stage.value != self._menu_stage):
             self._refresh_menu()
         self._plan_tick(status)
 
@@ -150,7 +159,9 @@ class TrayView(QObject):
         self._tick.start(max(200, round(real * 1000)))
 
     def _refresh_menu(self) -> None:
-        self.menu.refresh(self._controller.menu_state())
+        state = self._controller.menu_state()
+        self._menu_stage = state.stage
+        self.menu.refresh(state)
 
     def _on_menu_about_to_show(self) -> None:
         self._refresh_menu()
