@@ -205,6 +205,10 @@ def test_the_app_registers_a_status_notifier_item(sni: SniApp) -> None:
     assert sni.prop("Category") == "ApplicationStatus"
     _icon_name, _icon, tip_title, _tip_body = sni.prop("ToolTip")
     assert tip_title == "HipBreak · " + status["status_text"]
+    # the exported menu is filled in before any host has asked (AboutToShow) for it
+    first = sni.layout().shown()
+    assert first[0].label == status["status_text"]
+    assert not {e.label: e.enabled for e in first}["Skip this break"]
 
 
 def test_the_icon_is_painted_at_several_sizes_and_follows_the_state(sni: SniApp) -> None:
@@ -316,6 +320,21 @@ def test_a_menu_click_over_dbus_works_and_the_menu_follows(sni: SniApp) -> None:
     assert not cached["Resume"]
 
 
+def test_a_restarted_panel_gets_the_item_again(sni: SniApp) -> None:
+    """The panel (and its watcher) restarts, as plasmashell does after a crash: Qt registers again."""
+    sni.watcher.stop()
+    sni.watcher = WatcherProcess(sni.desk.bus, host=True, log_path=sni.desk.workdir / "watcher2.log")
+    line = sni.watcher.wait_line("registered ")
+    sni.item = line.split(" ", 1)[1]
+    assert sni.prop("Title") == "HipBreak"
+    assert _status(sni.desk)["view"] == "tray"
+    sni.click("Activate")
+    chooser = wait_until(lambda: sni.desk.find_windows("Start a routine"), 10, "Activate after the restart")
+    sni.desk.xdotool("windowactivate", "--sync", chooser[0])
+    sni.desk.key("Escape")
+    wait_until(lambda: not sni.desk.find_windows("Start a routine"), 10, "Esc to close the chooser")
+
+
 def test_quit_from_the_menu_leaves_the_bus(sni: SniApp) -> None:
     desk = sni.desk
     root = sni.open_menu()
@@ -344,6 +363,31 @@ def test_qt_picks_sni_when_a_watcher_is_there_even_without_a_host(tmp_path: Path
             assert _status(desk)["view"] == "tray"
             time.sleep(1.0)
             assert desk.tray_icon() is None, "an XEmbed icon was docked as well"
+            assert desk.run("quit").returncode == 0
+            assert proc.wait(timeout=15) == 0
+        finally:
+            watcher.stop()
+
+
+def test_the_status_window_moves_to_an_sni_tray_that_appears_later(tmp_path: Path) -> None:
+    """At login the app can start before the panel: it must not stay in the status window.
+
+    No tray at start gives the status window; once a watcher appears, the
+    app's periodic tray check (TRAY_CHECK_SECONDS) moves it to an SNI item.
+    Qt 6.12 asks the bus again at each check, not only once at start.
+    """
+    from desktop_app.ui.tray import TRAY_CHECK_SECONDS
+
+    with desktop(tmp_path / "late", with_tray=False, with_dunst=False) as desk:
+        proc = desk.launch()
+        wait_until(lambda: desk.find_windows("^Status$"), 20, "the no-tray status window")
+        assert _status(desk)["view"] == "window"
+        watcher = WatcherProcess(desk.bus, host=True, log_path=tmp_path / "watcher.log")
+        try:
+            item = watcher.wait_line("registered ", timeout=TRAY_CHECK_SECONDS + 15).split(" ", 1)[1]
+            assert busctl(desk, "get-property", item, ITEM_PATH, ITEM_IFACE, "Title") == "HipBreak"
+            wait_until(lambda: (s := desk.status()) and s["view"] == "tray", 10, "the app to say it is in the tray")
+            wait_until(lambda: not desk.find_windows("^Status$"), 10, "the status window to go away")
             assert desk.run("quit").returncode == 0
             assert proc.wait(timeout=15) == 0
         finally:
