@@ -80,36 +80,28 @@ import time  # noqa: E402
 import pytest  # noqa: E402
 
 from tests.support.desktop import desktop_env, need, xvfb  # noqa: E402
+from tests.support.screenshots import picture_info, shoot_window, window_child  # noqa: E402
 
 
 @pytest.mark.e2e
 @pytest.mark.display
 def test_player_screenshots(tmp_path: Path) -> None:
-    importer = need("import")
+    need("import")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with xvfb("1280x800x24") as display:
         env = desktop_env(display, QT_LOGGING_RULES="qt.multimedia.*=false;qt.qpa.*=false")
         for state in STATES:
-            proc = subprocess.Popen([sys.executable, __file__, state], cwd=ROOT, env=env, text=True,
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            try:
-                assert proc.stdout is not None and proc.stdin is not None
+            with window_child([sys.executable, __file__, state], env, ROOT, stderr=subprocess.PIPE) as proc:
+                assert proc.stdout is not None and proc.stdin is not None and proc.stderr is not None
                 line = proc.stdout.readline()
                 assert line.startswith("READY"), f"{state}: child said {line!r}, stderr: {proc.stderr.read()}"
                 x, y, w, h = (int(v) for v in line.split()[1:])
                 time.sleep(0.3)  # let the X server finish drawing
-                out = SHOTS / f"player-{state}.png"
-                subprocess.run([importer, "-display", display, "-window", "root", "-crop", f"{w}x{h}+{x}+{y}",
-                                "+repage", str(out)], check=True, timeout=30)
+                out = shoot_window(display, f"{w}x{h}+{x}+{y}", SHOTS / f"player-{state}.png")
                 proc.stdin.write("\n")
                 proc.stdin.flush()
                 assert proc.wait(timeout=20) == 0
-            finally:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.wait()
             assert out.stat().st_size > 2000, f"{out} looks empty"
             # A real picture has many colours; an all-black capture (window not mapped) has one.
-            colours = subprocess.run(["identify", "-format", "%k", str(out)], capture_output=True, text=True,
-                                     check=True).stdout.strip()
-            assert int(colours) > 20, f"{out}: only {colours} colours"
+            colours = picture_info(out).colours
+            assert colours > 20, f"{out}: only {colours} colours"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.desktop import desktop_env, need, wait_for, xvfb
+from tests.support.screenshots import picture_info
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,12 +51,9 @@ def test_prompt_screenshot(kind: str, sitting: int, routine: str, name: str) -> 
             out = ROOT / "docs" / "screenshots" / name
             wait_for(lambda: subprocess.run(["import", "-display", display, "-window", "root", str(out)],
                                             timeout=20).returncode == 0, timeout=20, what="a screenshot")
-            size = subprocess.run(["identify", "-format", "%w %h", str(out)], capture_output=True, text=True,
-                                  timeout=20).stdout.split()
-            assert size == ["640", "240"]
-            colours = subprocess.run(["convert", str(out), "-format", "%k", "info:"], capture_output=True,
-                                     text=True, timeout=20).stdout.strip()
-            assert int(colours) > 50  # text and buttons were drawn, not an empty screen
+            picture = picture_info(out)
+            assert (picture.width, picture.height) == (640, 240)
+            assert picture.colours > 50  # text and buttons were drawn, not an empty screen
         finally:
             proc.terminate()
             proc.wait(timeout=10)

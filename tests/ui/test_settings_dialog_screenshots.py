@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -26,6 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.support.desktop import desktop_env, need, xvfb  # noqa: E402
+from tests.support.screenshots import picture_info, shoot_steps, window_child  # noqa: E402
 
 SHOT_NAMES = ("breaks", "routines", "sound-voice", "schedule", "do-not-disturb", "system")
 
@@ -76,20 +76,6 @@ def _child(folder: Path) -> int:
     return 0
 
 
-def _shoot(display: str, geometry: str, path: Path) -> None:
-    """Grab the screen and crop to the window: popups over it (tooltips) are in the picture too."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([need("import"), "-display", display, "-window", "root", "-crop", geometry, "+repage",
-                    str(path)], check=True, timeout=30)
-
-
-def _colours(path: Path) -> int:
-    out = subprocess.run([need("identify"), "-format", "%k %w %h", str(path)], check=True, timeout=30,
-                         capture_output=True, text=True).stdout.split()
-    assert int(out[1]) >= 500 and int(out[2]) >= 400, f"{path.name} is {out[1]}x{out[2]}"
-    return int(out[0])
-
-
 @pytest.mark.display
 def test_screenshots_of_every_settings_tab(tmp_path: Path) -> None:
     need("Xvfb")
@@ -99,29 +85,14 @@ def test_screenshots_of_every_settings_tab(tmp_path: Path) -> None:
     with xvfb() as display:
         env = desktop_env(display, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
                           HIPBREAK_PROFILE_DIR=str(tmp_path / "profile"), LANGUAGE="en")
-        child = subprocess.Popen([sys.executable, __file__, "child", str(tmp_path / "child")], cwd=ROOT,
-                                 env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        assert child.stdin is not None and child.stdout is not None
-        try:
-            shots: list[Path] = []
+        with window_child([sys.executable, __file__, "child", str(tmp_path / "child")], env, ROOT) as child:
             steps = [(f"tab {i}", f"settings-{name}.png") for i, name in enumerate(SHOT_NAMES)]
             steps.append(("invalid", "settings-breaks-invalid.png"))
-            for command, name in steps:
-                child.stdin.write(command + "\n")
-                child.stdin.flush()
-                reply = child.stdout.readline().split()
-                assert reply[:1] == ["shown"], f"the dialog did not answer {command!r}"
-                shots.append(out_dir / name)
-                _shoot(display, reply[1], shots[-1])
-            child.stdin.write("quit\n")
-            child.stdin.flush()
-            assert child.wait(timeout=30) == 0
-        finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
+            shots = shoot_steps(child, display, steps, out_dir, "the dialog")
     for path in shots:
-        assert _colours(path) > 8, f"{path.name} looks blank"
+        picture = picture_info(path)
+        assert picture.width >= 500 and picture.height >= 400, f"{path.name} is {picture.width}x{picture.height}"
+        assert picture.colours > 8, f"{path.name} looks blank"
 
 
 if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[1] == "child":

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -22,6 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.support.desktop import desktop_env, need, xvfb  # noqa: E402
+from tests.support.screenshots import picture_info, shoot_steps, window_child  # noqa: E402
 
 SHOTS = ("today", "charts", "consistency", "self-check")
 
@@ -94,34 +94,15 @@ def test_screenshots_of_the_statistics_window(tmp_path: Path) -> None:
     folder.mkdir()
     with xvfb() as display:
         env = desktop_env(display, HIPBREAK_PROFILE_DIR=str(tmp_path / "profile"), LANGUAGE="en")
-        child = subprocess.Popen([sys.executable, __file__, "child", str(folder)], cwd=ROOT, env=env,
-                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        assert child.stdin is not None and child.stdout is not None
-        shots: list[Path] = []
-        try:
+        with window_child([sys.executable, __file__, "child", str(folder)], env, ROOT) as child:
             steps = [(f"tab {i}", f"stats-{name}.png") for i, name in enumerate(SHOTS)]
             steps.insert(2, ("hover", "stats-charts-hover.png"))
-            for command, name in steps:
-                child.stdin.write(command + "\n")
-                child.stdin.flush()
-                reply = child.stdout.readline().split()
-                assert reply[:1] == ["shown"], f"the window did not answer {command!r}"
-                shots.append(out_dir / name)
-                # the screen cropped to the window, so the hover tooltip is in the picture
-                subprocess.run([need("import"), "-display", display, "-window", "root", "-crop", reply[1],
-                                "+repage", str(shots[-1])], check=True, timeout=30)
-            child.stdin.write("quit\n")
-            child.stdin.flush()
-            assert child.wait(timeout=30) == 0
-        finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
+            # the screen cropped to the window, so the hover tooltip is in the picture
+            shots = shoot_steps(child, display, steps, out_dir, "the window")
     for path in shots:
-        info = subprocess.run([need("identify"), "-format", "%k %w %h", str(path)], check=True, timeout=30,
-                              capture_output=True, text=True).stdout.split()
-        assert int(info[0]) > 8, f"{path.name} looks blank"
-        assert int(info[1]) >= 500 and int(info[2]) >= 400
+        picture = picture_info(path)
+        assert picture.colours > 8, f"{path.name} looks blank"
+        assert picture.width >= 500 and picture.height >= 400
 
 
 if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[1] == "child":

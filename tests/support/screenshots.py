@@ -1,0 +1,92 @@
+"""Shared steps of the screenshot tests: run the window in a child process on Xvfb,
+grab its part of the screen with ImageMagick, and read back what is in the picture.
+
+Each screenshot test shows its window in a child process (so the real xcb plugin
+draws it with real fonts) and takes the picture from the parent. These steps were
+written out again in every such test; here they are once, so a fix to how a
+picture is taken or checked reaches all of them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.desktop import need
+
+
+def shoot_window(display: str, geometry: str, path: Path) -> Path:
+    """Grab the whole screen cropped to ``geometry`` (ImageMagick's ``WxH+X+Y``).
+
+    The root window is grabbed rather than the app's window so that popups over
+    it (tooltips) are in the picture too.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([need("import"), "-display", display, "-window", "root", "-crop", geometry, "+repage",
+                    str(path)], check=True, timeout=30)
+    return path
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What ImageMagick reads in a PNG: an unmapped or blank grab has only a few colours."""
+
+    colours: int
+    width: int
+    height: int
+
+
+def picture_info(path: Path) -> Picture:
+    """The number of distinct colours and the size of the picture at ``path``."""
+    out = subprocess.run([need("identify"), "-format", "%k %w %h", str(path)], check=True, timeout=30,
+                         capture_output=True, text=True).stdout.split()
+    return Picture(colours=int(out[0]), width=int(out[1]), height=int(out[2]))
+
+
+@contextmanager
+def window_child(args: list[str], env: dict[str, str], cwd: Path,
+                 stderr: int | None = None) -> Iterator[subprocess.Popen[str]]:
+    """Run a child that shows a window and talks line by line over stdin/stdout.
+
+    Kills it when the block ends while it still runs, so a failed step leaves
+    no window process behind on the shared machine.
+    """
+    child = subprocess.Popen(args, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=stderr, text=True)
+    try:
+        assert child.stdin is not None and child.stdout is not None
+        yield child
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+def ask(child: subprocess.Popen[str], command: str) -> list[str]:
+    """Send one command line to the child and return its one-line reply split into words."""
+    assert child.stdin is not None and child.stdout is not None
+    child.stdin.write(command + "\n")
+    child.stdin.flush()
+    return child.stdout.readline().split()
+
+
+def shoot_steps(child: subprocess.Popen[str], display: str, steps: Sequence[tuple[str, str]], out_dir: Path,
+                what: str) -> list[Path]:
+    """Send each ``(command, file name)`` step, grab the window the child reports, then quit it.
+
+    The child answers every command with ``shown WxH+X+Y`` once the window has
+    been drawn; ``what`` names the window in the failure message.
+    """
+    shots: list[Path] = []
+    for command, name in steps:
+        reply = ask(child, command)
+        assert reply[:1] == ["shown"], f"{what} did not answer {command!r}"
+        shots.append(shoot_window(display, reply[1], out_dir / name))
+    assert child.stdin is not None
+    child.stdin.write("quit\n")
+    child.stdin.flush()
+    assert child.wait(timeout=30) == 0
+    return shots
