@@ -176,6 +176,8 @@ class PromptWindow(QWidget):
         self._answered = False
         self.setFixedSize(self.sizeHint().expandedTo(self.minimumSizeHint()))
         self.move(self._position(near))
+        if self.isMinimized():
+            self.showNormal()  # minimized ("show desktop") still counts as visible to Qt
         if self.isVisible():
             self.raise_()
         else:

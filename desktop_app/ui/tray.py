@@ -45,6 +45,9 @@ log = logging.getLogger(__name__)
 TRAY_CHECK_SECONDS = 10
 #: While the menu is open, its status line is refreshed this often (real ms).
 LIVE_MENU_MS = 1000
+#: A menu exported over D-Bus (StatusNotifierItem) is not a visible QMenu here, and a panel
+#: may never send "closed"; stop the live refresh after this many ticks so it cannot run for good.
+LIVE_MENU_MAX_UNSEEN_TICKS = 60
 
 
 class TrayView(QObject):
@@ -61,7 +64,8 @@ class TrayView(QObject):
         self.menu.aboutToHide.connect(self._on_menu_about_to_hide)
         self._live = QTimer(self)
         self._live.setInterval(LIVE_MENU_MS)
-        self._live.timeout.connect(self._refresh_menu)
+        self._live.timeout.connect(self._on_live_timeout)
+        self._live_unseen_ticks = 0
         self._tick = QTimer(self)
         self._tick.setSingleShot(True)
         self._tick.setTimerType(Qt.TimerType.CoarseTimer)
@@ -165,7 +169,17 @@ class TrayView(QObject):
 
     def _on_menu_about_to_show(self) -> None:
         self._refresh_menu()
+        self._live_unseen_ticks = 0
         self._live.start()
+
+    def _on_live_timeout(self) -> None:
+        """Keep the open menu's status line live; give up on a D-Bus menu whose panel never says "closed"."""
+        if not self.menu.isVisible():
+            self._live_unseen_ticks += 1
+            if self._live_unseen_ticks >= LIVE_MENU_MAX_UNSEEN_TICKS:
+                self._live.stop()
+                return
+        self._refresh_menu()
 
     def _on_menu_about_to_hide(self) -> None:
         self._live.stop()

@@ -242,8 +242,6 @@ def test_left_click_activate_opens_the_routine_chooser(sni: SniApp) -> None:
     assert _status(desk)["state"] == "working"
 
 
-@pytest.mark.xfail(strict=True, reason="BreakPrompt.present() only raise_()s a prompt that isVisible(), and a "
-                   "minimized window is still visible to Qt, so it stays minimized (prompt.py needs showNormal())")
 def test_left_click_activate_while_a_break_is_due_brings_the_prompt(sni: SniApp) -> None:
     """A user hid the prompt (minimized it, or "show desktop"), then clicks the tray icon to get it back."""
     desk = sni.desk
