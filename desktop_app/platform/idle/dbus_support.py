@@ -21,6 +21,9 @@ from typing import Any
 from PySide6.QtCore import SLOT, QObject
 from PySide6.QtDBus import QDBus, QDBusConnection, QDBusMessage, QDBusVariant
 
+from desktop_app.i18n import _
+from desktop_app.platform.idle import IdleUnavailable
+
 PROBE_TIMEOUT_MS = 1000
 SYSTEM_BUS_ENV = "HIPBREAK_SYSTEM_BUS_ADDRESS"
 
@@ -104,3 +107,34 @@ def disconnect_signal(bus: QDBusConnection, service: str, path: str, interface: 
                       receiver: QObject, slot_signature: str) -> bool:
     untyped: Any = bus
     return bool(untyped.disconnect(service, path, interface, name, receiver, SLOT(slot_signature)))
+
+
+# -- shared by the D-Bus idle backends (gnome, freedesktop) --------------------------------
+
+
+def idle_service_bus(bus: QDBusConnection | None, service: str,
+                     timeout_ms: int = PROBE_TIMEOUT_MS) -> QDBusConnection:
+    """``bus`` (or the session bus) once ``service`` is on it; else IdleUnavailable saying which is missing.
+
+    Both D-Bus idle backends probe this way before their first call, so the probe
+    never starts a service by D-Bus activation (see the module docstring).
+    """
+    found = bus if bus is not None else session_bus()
+    if found is None:
+        raise IdleUnavailable(_("no D-Bus session bus"))
+    if not name_has_owner(found, service, timeout_ms):
+        raise IdleUnavailable(_("{service} is not on the session bus").format(service=service))
+    return found
+
+
+def read_idle_value(bus: QDBusConnection, service: str, path: str, interface: str, method: str,
+                    timeout_ms: int = PROBE_TIMEOUT_MS) -> Any:
+    """The first value ``method`` returns, unconverted; a failed or empty reply becomes IdleUnavailable,
+    which is what the idle selection and the scheduler expect from ``idle_seconds()``."""
+    try:
+        result = call(bus, service, path, interface, method, timeout_ms=timeout_ms)
+    except DBusCallError as exc:
+        raise IdleUnavailable(str(exc)) from exc
+    if not result:
+        raise IdleUnavailable(_("{service} returned no idle time").format(service=service))
+    return result[0]

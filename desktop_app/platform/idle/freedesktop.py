@@ -17,13 +17,7 @@ from PySide6.QtDBus import QDBusConnection
 
 from desktop_app.i18n import _
 from desktop_app.platform.idle import IdleMonitor, IdleUnavailable
-from desktop_app.platform.idle.dbus_support import (
-    PROBE_TIMEOUT_MS,
-    DBusCallError,
-    call,
-    name_has_owner,
-    session_bus,
-)
+from desktop_app.platform.idle.dbus_support import PROBE_TIMEOUT_MS, idle_service_bus, read_idle_value
 
 SERVICE = "org.freedesktop.ScreenSaver"
 PATHS = ("/org/freedesktop/ScreenSaver", "/ScreenSaver")
@@ -38,12 +32,7 @@ class FreedesktopIdleMonitor(IdleMonitor):
     supports_push = False
 
     def __init__(self, bus: QDBusConnection | None = None, timeout_ms: int = PROBE_TIMEOUT_MS) -> None:
-        found = bus if bus is not None else session_bus()
-        if found is None:
-            raise IdleUnavailable(_("no D-Bus session bus"))
-        if not name_has_owner(found, SERVICE, timeout_ms):
-            raise IdleUnavailable(_("{service} is not on the session bus").format(service=SERVICE))
-        self._bus = found
+        self._bus = idle_service_bus(bus, SERVICE, timeout_ms)
         self._timeout_ms = timeout_ms
         problems: list[str] = []
         for path in PATHS:
@@ -58,14 +47,8 @@ class FreedesktopIdleMonitor(IdleMonitor):
             problems="; ".join(problems)))
 
     def idle_seconds(self) -> float:
-        try:
-            result = call(self._bus, SERVICE, self.path, INTERFACE, "GetSessionIdleTime",
-                          timeout_ms=self._timeout_ms)
-        except DBusCallError as exc:
-            raise IdleUnavailable(str(exc)) from exc
-        if not result:
-            raise IdleUnavailable(_("{service} returned no idle time").format(service=SERVICE))
-        return milliseconds_to_seconds(result[0])
+        return milliseconds_to_seconds(read_idle_value(self._bus, SERVICE, self.path, INTERFACE,
+                                                       "GetSessionIdleTime", self._timeout_ms))
 
 
 def milliseconds_to_seconds(value: object) -> float:

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, QMetaObject, QObject, Qt, Slot
 from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusServiceWatcher
 
-from desktop_app.i18n import _
 from desktop_app.platform.idle import IdleMonitor, IdleUnavailable
 from desktop_app.platform.idle.dbus_support import (
     PROBE_TIMEOUT_MS,
@@ -30,8 +29,8 @@ from desktop_app.platform.idle.dbus_support import (
     call,
     connect_signal,
     disconnect_signal,
-    name_has_owner,
-    session_bus,
+    idle_service_bus,
+    read_idle_value,
 )
 
 log = logging.getLogger(__name__)
@@ -67,11 +66,7 @@ class GnomeIdleMonitor(IdleMonitor):
     supports_push = True
 
     def __init__(self, bus: QDBusConnection | None = None, timeout_ms: int = PROBE_TIMEOUT_MS) -> None:
-        found = bus if bus is not None else session_bus()
-        if found is None:
-            raise IdleUnavailable(_("no D-Bus session bus"))
-        if not name_has_owner(found, SERVICE, timeout_ms):
-            raise IdleUnavailable(_("{service} is not on the session bus").format(service=SERVICE))
+        found = idle_service_bus(bus, SERVICE, timeout_ms)
         self._bus = found
         self._timeout_ms = timeout_ms
         self.idle_seconds()  # the probe: raises IdleUnavailable when Mutter does not answer in time
@@ -90,13 +85,7 @@ class GnomeIdleMonitor(IdleMonitor):
         self._user_idle = False
 
     def idle_seconds(self) -> float:
-        try:
-            result = call(self._bus, SERVICE, PATH, INTERFACE, "GetIdletime", timeout_ms=self._timeout_ms)
-        except DBusCallError as exc:
-            raise IdleUnavailable(str(exc)) from exc
-        if not result:
-            raise IdleUnavailable(_("{service} returned no idle time").format(service=SERVICE))
-        return int(result[0]) / 1000.0
+        return int(read_idle_value(self._bus, SERVICE, PATH, INTERFACE, "GetIdletime", self._timeout_ms)) / 1000.0
 
     def start_watch(self, threshold_seconds: float, on_idle: Callable[[float], None],
                     on_active: Callable[[], None]) -> None:
