@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,29 +19,10 @@ from tests.ui.test_controller_fixtures import (
     RecordingNotifier,
     close_controller,
     make_controller,
-    profile_paths,
 )
 
 STATUS_FIELDS = ("state", "sitting_seconds", "next_prompt_in_seconds", "snoozed_until", "paused_until",
                  "idle_backend", "deferred_reason", "demo")
-
-
-@pytest.fixture
-def paths(profile_dir: Path) -> AppPaths:
-    return profile_paths(profile_dir)
-
-
-@pytest.fixture
-def notifier() -> RecordingNotifier:
-    return RecordingNotifier()
-
-
-@pytest.fixture
-def ctl(qapp: Any, clock: FakeClock, paths: AppPaths, notifier: RecordingNotifier) -> Iterator[AppController]:
-    controller = make_controller(clock, paths, notifier=notifier)
-    controller.start()
-    yield controller
-    close_controller(controller)
 
 
 def _kinds(paths: AppPaths) -> list[str]:

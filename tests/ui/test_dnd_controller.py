@@ -11,7 +11,6 @@ FakeClock, so the order of calls is the only thing that decides the outcome.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +27,6 @@ from tests.ui.test_controller_fixtures import (
     RecordingNotifier,
     close_controller,
     make_controller,
-    profile_paths,
 )
 
 FULLSCREEN = "a fullscreen window is active"
@@ -45,16 +43,6 @@ class SlowIdle(FakeIdle):
     def idle_seconds(self) -> float:
         self._clock.advance(self._cost)
         return super().idle_seconds()
-
-
-@pytest.fixture
-def paths(profile_dir: Path) -> AppPaths:
-    return profile_paths(profile_dir)
-
-
-@pytest.fixture
-def notifier() -> RecordingNotifier:
-    return RecordingNotifier()
 
 
 @pytest.fixture

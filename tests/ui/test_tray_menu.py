@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from desktop_app.core.settings import PAUSE_OPTIONS, SNOOZE_OPTIONS
-from desktop_app.platform.paths import AppPaths
 from desktop_app.ui.controller import AppController
 from desktop_app.ui.tray_menu import MenuState, RoutineChoice, TrayMenu, format_minutes, status_line
 from tests.support.fakeclock import FakeClock
-from tests.ui.test_controller_fixtures import close_controller, make_controller, profile_paths
 
 
 class Recorder:
@@ -27,19 +22,6 @@ class Recorder:
 
     def __getattr__(self, name: str) -> Any:
         return lambda *args: self.calls.append((name, *args))
-
-
-@pytest.fixture
-def paths(profile_dir: Path) -> AppPaths:
-    return profile_paths(profile_dir)
-
-
-@pytest.fixture
-def ctl(qapp: Any, clock: FakeClock, paths: AppPaths) -> Iterator[AppController]:
-    controller = make_controller(clock, paths)
-    controller.start()
-    yield controller
-    close_controller(controller)
 
 
 def _by_text(menu: QMenu, text: str) -> QAction:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,27 +9,12 @@ from PySide6.QtGui import QPixmap, QPixmapCache
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app.platform.paths import AppPaths
 from desktop_app.ui.controller import AppController
 from desktop_app.ui.qt_app import trim_pixmap_cache_soon
 from desktop_app.ui.tray import TrayView
 from tests.support.fakeclock import FakeClock
-from tests.ui.test_controller_fixtures import close_controller, make_controller, profile_paths
 
 pytestmark = pytest.mark.qt_log_ignore("systemTrayWindowChanged")  # offscreen Qt has no real tray
-
-
-@pytest.fixture
-def paths(profile_dir: Path) -> AppPaths:
-    return profile_paths(profile_dir)
-
-
-@pytest.fixture
-def ctl(qapp: Any, clock: FakeClock, paths: AppPaths) -> Iterator[AppController]:
-    controller = make_controller(clock, paths)
-    controller.start()
-    yield controller
-    close_controller(controller)
 
 
 def test_without_hover_refresh_the_tooltip_is_kept_fresh_each_minute(ctl: AppController, clock: FakeClock) -> None:
