@@ -179,7 +179,9 @@ class CuePlayer(QObject):
             return False
         # Give the stream back once the cue has played out. (Not via stateChanged: PySide6
         # cannot convert its QAudio::State argument and prints a TypeError per call.)
-        QTimer.singleShot(round(sound.seconds * 1000) + self.RELEASE_MARGIN_MS,
+        # The timer is tied to this player: if the window (and with it the player and its sinks) is
+        # deleted first, Qt drops the timer instead of calling into deleted objects.
+        QTimer.singleShot(round(sound.seconds * 1000) + self.RELEASE_MARGIN_MS, self,
                           lambda: self._release(sink, buffer))
         return True
 
@@ -188,9 +190,12 @@ class CuePlayer(QObject):
         if entry not in self._playing:
             return
         self._playing.remove(entry)
-        sink.stop()
-        sink.deleteLater()
-        buffer.deleteLater()
+        try:
+            sink.stop()
+            sink.deleteLater()
+            buffer.deleteLater()
+        except RuntimeError:  # already deleted with its parent; nothing left to release
+            pass
 
     def stop_all(self) -> None:
         """Silence every cue now (the window is closing)."""

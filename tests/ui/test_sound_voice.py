@@ -250,3 +250,39 @@ def test_rapid_overlapping_cues_on_a_real_sound_server_do_not_flood(tmp_path: Pa
         assert summary, output[-400:]
         played, total = int(summary[0].split()[1]), int(summary[0].split()[3])
         assert total >= 100 and played == total, summary[0]
+
+
+CLOSE_WHILE_SOUNDING = """
+import sys
+from desktop_app.crash_guard import immortalize_singletons
+immortalize_singletons()
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication([])
+errors = []
+sys.excepthook = lambda kind, error, tb: errors.append(repr(error))
+from desktop_app.ui.sound import CuePlayer
+window = QWidget()
+player = CuePlayer(True, 50, parent=window)
+print("played", player.play("chime"), player.play("tick"), flush=True)
+QTimer.singleShot(100, window.deleteLater)  # the player window closes while its cues still sound
+QTimer.singleShot(2500, app.quit)
+app.exec()
+print("errors", errors, flush=True)
+"""
+
+
+def test_closing_the_window_while_cues_sound_raises_nothing_later(tmp_path: Path) -> None:
+    """The soak found "Internal C++ object (QAudioSink) already deleted" from a release timer that
+    outlived a closed player window; the timer is now tied to the cue player."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent.parent
+    with pulseaudio(tmp_path, "hipbreak_close") as pulse_env:
+        env = dict(pulse_env, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root))
+        child = subprocess.run([sys.executable, "-c", CLOSE_WHILE_SOUNDING], env=env, cwd=root,
+                               capture_output=True, text=True, timeout=60)
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert "played True True" in child.stdout, child.stdout + child.stderr[-1000:]
+    assert "errors []" in child.stdout, child.stdout
