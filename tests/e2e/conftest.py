@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.helpers import Desktop, XWindow, desktop
+from tests.support.desktop import wait_for
 
 
 def write_settings(profile: Path, **values: Any) -> None:
@@ -26,17 +27,23 @@ def write_settings(profile: Path, **values: Any) -> None:
 
 
 def wait_until(predicate: Any, timeout: float, what: str, interval: float = 0.1, during: Any = None) -> Any:
-    """Poll ``predicate`` until truthy (calling ``during()`` between polls); fail naming ``what``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        if during is not None:
+    """Poll ``predicate`` until truthy (calling ``during()`` between polls); fail naming ``what``.
+
+    The support ``wait_for`` does the polling; this adds ``during`` (e.g. a mouse
+    jiggle that keeps the session active) before every poll but the first.
+    """
+    if during is None:
+        return wait_for(predicate, timeout=timeout, interval=interval, what=what)
+    polls = 0
+
+    def poll() -> Any:
+        nonlocal polls
+        if polls:
             during()
-        time.sleep(interval)
+        polls += 1
+        return predicate()
+
+    return wait_for(poll, timeout=timeout, interval=interval, what=what)
 
 
 def wait_embedded(desk: Desktop, timeout: float = 20) -> XWindow:
