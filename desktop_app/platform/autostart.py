@@ -239,6 +239,34 @@ def _entry_enabled(entry: Mapping[str, str]) -> bool:
     return entry.get("X-GNOME-Autostart-enabled", "true").lower() != "false"
 
 
+EntryCheck = Callable[[Mapping[str, str]], bool]
+
+
+def _desktop_entry_state(path: Path, is_ours: EntryCheck, check_program: bool) -> AutostartState:
+    """The state an autostart ``.desktop`` file gives: none, someone else's (foreign), or ours.
+
+    ``check_program`` is False where the entry's program is not ours to look at
+    (the Flatpak portal's entry runs on the host, outside the sandbox).
+    """
+    entry = _read_desktop_entry(path)
+    if entry is None:
+        return AutostartState(False, str(path))
+    if not is_ours(entry):
+        return AutostartState(False, str(path), foreign=True)
+    command = exec_split(entry.get("Exec", "")) or None
+    problem = _missing_program(command) if check_program else None
+    return AutostartState(_entry_enabled(entry), str(path), command, problem=problem)
+
+
+def _read_our_entry(path: Path, is_ours: EntryCheck) -> dict[str, str] | None:
+    """The desktop entry at ``path`` (None when there is none), refusing one another program wrote,
+    so that turning autostart on or off never overwrites or removes it."""
+    entry = _read_desktop_entry(path)
+    if entry is not None and not is_ours(entry):
+        raise _refuse(str(path))
+    return entry
+
+
 class XdgAutostart(AutostartBackend):
     """A ``.desktop`` file in ``$XDG_CONFIG_HOME/autostart`` (freedesktop Autostart spec)."""
 
@@ -252,20 +280,10 @@ class XdgAutostart(AutostartBackend):
         return entry.get(XDG_MARK, "").lower() == "true"
 
     def state(self) -> AutostartState:
-        entry = _read_desktop_entry(self.path)
-        if entry is None:
-            return AutostartState(False, str(self.path))
-        if not self._is_ours(entry):
-            return AutostartState(False, str(self.path), foreign=True)
-        command = exec_split(entry.get("Exec", "")) or None
-        return AutostartState(
-            _entry_enabled(entry), str(self.path), command, problem=_missing_program(command)
-        )
+        return _desktop_entry_state(self.path, self._is_ours, check_program=True)
 
     def enable(self) -> None:
-        entry = _read_desktop_entry(self.path)
-        if entry is not None and not self._is_ours(entry):
-            raise _refuse(str(self.path))
+        _read_our_entry(self.path, self._is_ours)
         text = autostart_desktop_entry(self.installation.command)
         try:
             if self.path.read_text(encoding="utf-8") == text:
@@ -275,12 +293,8 @@ class XdgAutostart(AutostartBackend):
         _write(self.path, text)
 
     def disable(self) -> None:
-        entry = _read_desktop_entry(self.path)
-        if entry is None:
-            return
-        if not self._is_ours(entry):
-            raise _refuse(str(self.path))
-        _remove(self.path)
+        if _read_our_entry(self.path, self._is_ours) is not None:
+            _remove(self.path)
 
 
 # --- Flatpak: the Background portal ------------------------------------------------------------
@@ -344,22 +358,13 @@ class FlatpakPortalAutostart(AutostartBackend):
         return entry.get("X-Flatpak", "") == self.app_id or entry.get(XDG_MARK, "").lower() == "true"
 
     def state(self) -> AutostartState:
-        entry = _read_desktop_entry(self.path)
-        if entry is None:
-            return AutostartState(False, str(self.path))
-        if not self._is_ours(entry):
-            return AutostartState(False, str(self.path), foreign=True)
-        return AutostartState(
-            _entry_enabled(entry), str(self.path), exec_split(entry.get("Exec", "")) or None
-        )
+        return _desktop_entry_state(self.path, self._is_ours, check_program=False)
 
     def enable(self) -> None:
         self.request(True, ["hipbreak"])
 
     def disable(self) -> None:
-        entry = _read_desktop_entry(self.path)
-        if entry is not None and not self._is_ours(entry):
-            raise _refuse(str(self.path))
+        _read_our_entry(self.path, self._is_ours)
         self.request(False, ["hipbreak"])
 
 
