@@ -93,22 +93,25 @@ class CommandError(ValueError):
     """A message or argument was rejected. ``str(exc)`` is one plain sentence for the user."""
 
 
+#: JSON value types and their plain names, in the order they are tried: bool before int,
+#: because True is an int to Python but "true/false" to the user.
+_TYPE_WORDS: tuple[tuple[type, str], ...] = (
+    (bool, "true/false"),
+    (int, "a whole number"),
+    (float, "a decimal number"),
+    (str, "text"),
+    (list, "a list"),
+    (dict, "an object"),
+)
+
+
 def _type_word(value: Any) -> str:
     """A plain name for a JSON value's type, for error messages (never echoes the value itself)."""
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int):
-        return "a whole number"
-    if isinstance(value, float):
-        return "a decimal number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
+    for kind, word in _TYPE_WORDS:
+        if isinstance(value, kind):
+            return word
     return type(value).__name__
 
 
