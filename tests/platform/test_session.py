@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop_app.platform.session import SessionWatcher
-from tests.platform.fake_services.harness import fake_services
+from tests.platform.fake_services.harness import FakeServices, fake_services
 
 
 def _record(watcher: SessionWatcher) -> list[str]:
@@ -14,6 +14,16 @@ def _record(watcher: SessionWatcher) -> list[str]:
     watcher.suspending.connect(lambda: events.append("suspending"))
     watcher.resumed.connect(lambda: events.append("resumed"))
     return events
+
+
+def _send_and_expect(fake: FakeServices, qtbot: Any, events: list[str], steps: list[tuple[str, str]]) -> None:
+    """Send each command to the fake service; after each, ``events`` must be exactly the events
+    expected so far (one per command, in order: a duplicate or a missing one fails)."""
+    expected: list[str] = []
+    for command, event in steps:
+        fake.send(command)
+        expected.append(event)
+        qtbot.waitUntil(lambda: events == expected, timeout=10_000)
 
 
 def test_freedesktop_active_changed_true_then_false(bus: Any, private_bus: str, qtbot: Any) -> None:
@@ -34,10 +44,7 @@ def test_gnome_screensaver_lock(bus: Any, private_bus: str, qtbot: Any) -> None:
     with fake_services(private_bus, "gnome-screensaver") as fake:
         watcher = SessionWatcher(bus, None, environ={})
         events = _record(watcher)
-        fake.send("gnome_lock")
-        qtbot.waitUntil(lambda: events == ["locked"], timeout=10_000)
-        fake.send("gnome_unlock")
-        qtbot.waitUntil(lambda: events == ["locked", "unlocked"], timeout=10_000)
+        _send_and_expect(fake, qtbot, events, [("gnome_lock", "locked"), ("gnome_unlock", "unlocked")])
 
 
 def test_logind_prepare_for_sleep_true_then_false(bus: Any, private_bus: str, qtbot: Any) -> None:
@@ -47,10 +54,7 @@ def test_logind_prepare_for_sleep_true_then_false(bus: Any, private_bus: str, qt
         fake.wait_line("call GetSession 31")
         assert watcher.session_path == "/org/freedesktop/login1/session/_31"
         assert "suspend: logind PrepareForSleep" in watcher.report()
-        fake.send("sleep")
-        qtbot.waitUntil(lambda: events == ["suspending"], timeout=10_000)
-        fake.send("wake")
-        qtbot.waitUntil(lambda: events == ["suspending", "resumed"], timeout=10_000)
+        _send_and_expect(fake, qtbot, events, [("sleep", "suspending"), ("wake", "resumed")])
 
 
 def test_logind_session_lock_and_unlock(bus: Any, private_bus: str, qtbot: Any) -> None:
@@ -58,10 +62,7 @@ def test_logind_session_lock_and_unlock(bus: Any, private_bus: str, qtbot: Any) 
         watcher = SessionWatcher(None, bus, environ={})
         events = _record(watcher)
         fake.wait_line("call GetSession auto")
-        fake.send("session_lock")
-        qtbot.waitUntil(lambda: events == ["locked"], timeout=10_000)
-        fake.send("session_unlock")
-        qtbot.waitUntil(lambda: events == ["locked", "unlocked"], timeout=10_000)
+        _send_and_expect(fake, qtbot, events, [("session_lock", "locked"), ("session_unlock", "unlocked")])
 
 
 def test_locker_leaving_while_locked_unlocks_and_a_new_one_is_followed(bus: Any, private_bus: str,
