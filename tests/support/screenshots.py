@@ -10,10 +10,12 @@ picture is taken or checked reaches all of them.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.support.desktop import need
 
@@ -77,7 +79,7 @@ def shoot_steps(child: subprocess.Popen[str], display: str, steps: Sequence[tupl
                 what: str) -> list[Path]:
     """Send each ``(command, file name)`` step, grab the window the child reports, then quit it.
 
-    The child answers every command with ``shown WxH+X+Y`` once the window has
+    The child (running :func:`obey_steps`) answers every command with ``shown WxH+X+Y`` once the window has
     been drawn; ``what`` names the window in the failure message.
     """
     shots: list[Path] = []
@@ -90,3 +92,28 @@ def shoot_steps(child: subprocess.Popen[str], display: str, steps: Sequence[tupl
     child.stdin.flush()
     assert child.wait(timeout=30) == 0
     return shots
+
+
+def obey_steps(window: Any, handlers: Mapping[str, Callable[[list[str]], None]]) -> None:
+    """The child's side of :func:`shoot_steps`: run each command line from stdin until "quit".
+
+    ``handlers`` maps a command's first word to what it does (given the other
+    words). After each command the window gets half a second to draw, then its
+    frame is reported as ``shown WxH+X+Y`` for the parent to grab. Qt is
+    imported here, not at the top, because the parent test process stays offscreen.
+    """
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    for line in sys.stdin:
+        command = line.split()
+        if not command or command[0] == "quit":
+            break
+        handler = handlers.get(command[0])
+        if handler is not None:
+            handler(command[1:])
+        for _i in range(20):
+            QApplication.processEvents()
+            QTest.qWait(25)
+        g = window.frameGeometry()
+        print(f"shown {g.width()}x{g.height()}+{g.x()}+{g.y()}", flush=True)

@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.support.desktop import desktop_env, need, xvfb  # noqa: E402
-from tests.support.screenshots import picture_info, shoot_steps, window_child  # noqa: E402
+from tests.support.screenshots import obey_steps, picture_info, shoot_steps, window_child  # noqa: E402
 
 SHOT_NAMES = ("breaks", "routines", "sound-voice", "schedule", "do-not-disturb", "system")
 
@@ -51,24 +51,17 @@ def _child(folder: Path) -> int:
     settings = Settings().replace(daily_session_enabled=True, working_hours_enabled=True)
     loaded = load_routines([(builtin_routines_dir(), True), (routines, False)])
     dialog = SettingsDialog(settings, lambda s: None, loaded, routines_dir=routines)
+
+    def type_an_invalid_interval(_args: list[str]) -> None:
+        dialog.tabs.setCurrentIndex(0)
+        spin = dialog.rows["break_interval_minutes"].editor.widget
+        spin.setFocus()
+        spin.lineEdit().selectAll()  # type: ignore[attr-defined]
+        QTest.keyClicks(spin.lineEdit(), "5")  # type: ignore[attr-defined]
+
     dialog.show()
-    for line in sys.stdin:
-        command = line.split()
-        if not command or command[0] == "quit":
-            break
-        if command[0] == "tab":
-            dialog.tabs.setCurrentIndex(int(command[1]))
-        elif command[0] == "invalid":
-            dialog.tabs.setCurrentIndex(0)
-            spin = dialog.rows["break_interval_minutes"].editor.widget
-            spin.setFocus()
-            spin.lineEdit().selectAll()  # type: ignore[attr-defined]
-            QTest.keyClicks(spin.lineEdit(), "5")  # type: ignore[attr-defined]
-        for _i in range(20):
-            app.processEvents()
-            QTest.qWait(25)
-        g = dialog.frameGeometry()
-        print(f"shown {g.width()}x{g.height()}+{g.x()}+{g.y()}", flush=True)
+    obey_steps(dialog, {"tab": lambda args: dialog.tabs.setCurrentIndex(int(args[0])),
+                        "invalid": type_an_invalid_interval})
     dialog.close()
     dialog.deleteLater()  # before the app, so Python's exit frees nothing Qt still owns
     QTest.qWait(50)

@@ -21,7 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.support.desktop import desktop_env, need, xvfb  # noqa: E402
-from tests.support.screenshots import picture_info, shoot_steps, window_child  # noqa: E402
+from tests.support.screenshots import obey_steps, picture_info, shoot_steps, window_child  # noqa: E402
 
 SHOTS = ("today", "charts", "consistency", "self-check")
 
@@ -56,25 +56,17 @@ def _child(folder: Path) -> int:
     clock = FakeClock(now, tz=tz)
     live = LiveStretch(now.timestamp() - 35 * 60, now.timestamp())
     window = StatsWindow(store, clock, live)
-    window.show()
-    for line in sys.stdin:
-        command = line.split()
-        if not command or command[0] == "quit":
-            break
-        if command[0] == "tab":
-            window.tabs.setCurrentIndex(int(command[1]))
-        elif command[0] == "hover":
-            window.tabs.setCurrentIndex(1)
-            chart = window.month_chart
-            for _i in range(5):
-                app.processEvents()
-            QTest.mouseMove(chart, chart.slot_center(10).toPoint())
-            QTest.qWait(800)  # let the tooltip window map and paint before the grab
-        for _i in range(20):
+
+    def hover_a_month_bar(_args: list[str]) -> None:
+        window.tabs.setCurrentIndex(1)
+        chart = window.month_chart
+        for _i in range(5):
             app.processEvents()
-            QTest.qWait(25)
-        g = window.frameGeometry()
-        print(f"shown {g.width()}x{g.height()}+{g.x()}+{g.y()}", flush=True)
+        QTest.mouseMove(chart, chart.slot_center(10).toPoint())
+        QTest.qWait(800)  # let the tooltip window map and paint before the grab
+
+    window.show()
+    obey_steps(window, {"tab": lambda args: window.tabs.setCurrentIndex(int(args[0])), "hover": hover_a_month_bar})
     # tear down in order (tooltip, window, then the app) so Python's exit frees nothing Qt still owns
     QToolTip.hideText()
     window.close()
