@@ -77,7 +77,9 @@ class FieldSpec:
                 return value
             raise ValueError(f"{self.rule()}, got {value!r}")
         if self.kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, bool):  # JSON true/false are not 1 and 0 (bool is an int in Python)
+                raise ValueError(f"{self.rule()}, got {_shown(value)}")
+            if not isinstance(value, int):
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)
                 else:
@@ -107,6 +109,11 @@ class FieldSpec:
         return value
 
 
+def _shown(value: Any) -> str:
+    """A value as the user wrote it: JSON's ``true``/``false``, not Python's ``True``/``False``."""
+    return ("true" if value else "false") if isinstance(value, bool) else repr(value)
+
+
 FIELDS: tuple[FieldSpec, ...] = (
     # Breaks
     FieldSpec("break_interval_minutes", "int", 60, "Break every", "Minutes of sitting before a break prompt.",
@@ -123,6 +130,11 @@ FIELDS: tuple[FieldSpec, ...] = (
               "Breaks", 0, 900, unit="s"),
     FieldSpec("notifications_enabled", "bool", True, "Also send a desktop notification",
               "Send a native notification together with the prompt window.", "Breaks"),
+    FieldSpec("lull_seconds", "int", 3, "Wait for a pause in typing of",
+              "When a break falls due while you are typing, the prompt waits until keyboard and mouse have "
+              "been still this long (0: show it at once).", "Breaks", 0, 30, unit="s"),
+    FieldSpec("lull_max_wait_minutes", "int", 5, "Wait for that pause at most",
+              "After this long the prompt shows even if you are still typing.", "Breaks", 1, 30, unit="min"),
     # Routines
     FieldSpec("prompt_routine", "choice", "hip-flexor-reset", "Routine for hourly breaks",
               "The routine that the hourly prompt offers.", "Routines"),
@@ -132,6 +144,9 @@ FIELDS: tuple[FieldSpec, ...] = (
               "Offer one longer routine each day at a chosen time.", "Routines"),
     FieldSpec("daily_session_time", "time", "17:30", "Daily session time",
               "When the daily session is offered (24-hour clock).", "Routines"),
+    FieldSpec("daily_follows_program", "bool", False, "Daily session follows the 12-week program",
+              "The daily session offers this week's routine of the 12-week program instead of the routine "
+              "chosen above.", "Routines"),
     FieldSpec("prep_seconds", "int", 5, "Get ready time", "Seconds to get into position before each exercise.",
               "Routines", 0, 30, unit="s"),
     FieldSpec("switch_seconds", "int", 5, "Switch sides time", "Seconds to change sides on a sided exercise.",
@@ -179,10 +194,13 @@ class Settings:
     reprompt_minutes: int = 10
     early_close_break_seconds: int = 60
     notifications_enabled: bool = True
+    lull_seconds: int = 3
+    lull_max_wait_minutes: int = 5
     prompt_routine: str = "hip-flexor-reset"
     daily_routine: str = "full-hip-program"
     daily_session_enabled: bool = False
     daily_session_time: str = "17:30"
+    daily_follows_program: bool = False
     prep_seconds: int = 5
     switch_seconds: int = 5
     sound_enabled: bool = True
@@ -243,7 +261,7 @@ def migrate(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     notes: list[str] = []
     version = result.pop("version", 1)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ValueError(f"version: must be a whole number 1..{SETTINGS_VERSION}, got {version!r}")
+        raise ValueError(f"version: must be a whole number 1..{SETTINGS_VERSION}, got {_shown(version)}")
     if version > SETTINGS_VERSION:
         raise ValueError(
             f"version: this file was written by a newer HipBreak (format {version}; "
