@@ -18,8 +18,9 @@ the default amount, exactly like Esc, so the reminder is never silently lost.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QColor, QGuiApplication, QKeyEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.settings import SNOOZE_OPTIONS
 from desktop_app.i18n import _
+from desktop_app.ui.accessibility import muted_text, show_text
 from desktop_app.ui.tray_menu import format_minutes
 
 #: Layout constants the e2e tests rely on to click the buttons like a user (see tests/e2e).
@@ -46,12 +48,24 @@ NOTIFICATION_COLUMN = 360
 _STYLE = """
 #promptAccent { background: %(accent)s; min-width: 6px; max-width: 6px; }
 #promptHeading { font-size: 13pt; font-weight: 600; }
-#promptHint { color: #5f6368; }
+#promptHint { color: %(hint)s; }
 %(extra)s
 """
 #: The daily session prompt has a tinted background as well as its own accent and heading,
-#: so it is told apart from the hourly one at a glance.
-_DAILY_EXTRA = "#breakPrompt { background: #e8f0ff; }"
+#: so it is told apart from the hourly one at a glance. The tint is mixed into the theme's own
+#: window colour (a fixed light blue under a dark theme's light text would be unreadable).
+_DAILY_EXTRA = "#breakPrompt { background: %(tint)s; }"
+_DAILY_ACCENT = "#3f7bff"
+_HOURLY_ACCENT = "#ff8a3d"
+
+
+def _tint(palette: QPalette, accent: str, share: float = 0.12) -> str:
+    """``share`` of ``accent`` mixed into the palette's window colour, as a style-sheet colour."""
+    window = palette.color(QPalette.ColorRole.Window)
+    colour = QColor(accent)
+    return QColor.fromRgbF(window.redF() + (colour.redF() - window.redF()) * share,
+                           window.greenF() + (colour.greenF() - window.greenF()) * share,
+                           window.blueF() + (colour.blueF() - window.blueF()) * share).name()
 
 
 class PromptWindow(QWidget):
@@ -105,13 +119,14 @@ class PromptWindow(QWidget):
         self.skip_button.setAccessibleName(_("Skip this break"))
         self.skip_button.clicked.connect(self._on_skip)
 
-        for label, name in ((self.heading, _("Prompt heading")), (self.sitting_label, _("Sitting time")),
-                            (self.routine_label, _("Routine")), (self.hint_label, _("Keyboard keys"))):
-            label.setAccessibleName(name)
+        # Read by their visible words; the descriptions only add what the eye gets from the layout.
+        show_text(self.heading)
+        show_text(self.sitting_label)
+        show_text(self.routine_label, _("The routine that Start routine begins"))
+        show_text(self.hint_label, _("Keyboard keys of this window"))
 
         self.accent = QWidget()
-        self.accent.setObjectName("promptAccent")
-        self.accent.setAccessibleName(_("Accent"))
+        self.accent.setObjectName("promptAccent")  # decoration only: no name, nothing to read
         # three equal buttons along the bottom edge: easy targets, and a layout tests can rely on
         buttons = QHBoxLayout()
         buttons.setSpacing(SPACING)
@@ -159,8 +174,11 @@ class PromptWindow(QWidget):
         self.routine_label.setText(_("Routine: {title}").format(title=routine_title) if routine_title else "")
         self.routine_label.setVisible(bool(routine_title))
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, daily)
-        self.setStyleSheet(_STYLE % {"accent": "#3f7bff" if daily else "#ff8a3d",
-                                     "extra": _DAILY_EXTRA if daily else ""})
+        palette = QApplication.palette()
+        self.setStyleSheet(_STYLE % {
+            "accent": _DAILY_ACCENT if daily else _HOURLY_ACCENT,
+            "hint": muted_text(palette).name(),
+            "extra": _DAILY_EXTRA % {"tint": _tint(palette, _DAILY_ACCENT)} if daily else ""})
         self.setAccessibleName(self.heading.text())
         texts = (self.sitting_label.text(), self.routine_label.text())
         self.setAccessibleDescription(" ".join(t for t in texts if t))
