@@ -25,6 +25,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAccessible, QColor, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
+from desktop_app.core.player import Segment, SegmentKind
 from desktop_app.i18n import _
 
 try:  # Qt 6.8+; PySide6 6.12 exposes it in QtGui
@@ -175,3 +176,50 @@ def muted_text(palette: QPalette) -> QColor:
     mixed = QColor.fromRgbF((text.redF() * 2 + window.redF()) / 3, (text.greenF() * 2 + window.greenF()) / 3,
                             (text.blueF() * 2 + window.blueF()) / 3)
     return readable_colour(mixed, window, AA_TEXT)
+
+
+# ----------------------------------------------------------------------------- the routine player
+
+def segment_announcement(segment: Segment, status: str) -> str:
+    """What a screen reader says when ``segment`` starts; ``status`` is the line shown under the title.
+
+    It names the change first ("Switch sides", "Get ready: <exercise>") so the
+    essential part is heard even if the reader is cut short.
+    """
+    side = segment.side_label or ""
+    if segment.kind == SegmentKind.SWITCH:
+        return " ".join(t for t in (_("Switch sides."), side) if t)
+    if segment.kind == SegmentKind.PREP:
+        text = _("Get ready: {title}.").format(title=segment.title)
+        return f"{text} {side}".strip()
+    if segment.kind == SegmentKind.REPS and segment.reps:
+        return _("{status}. {n} reps.").format(status=status, n=segment.reps)
+    return _("{status}. {n} seconds.").format(status=status, n=round(segment.seconds))
+
+
+def figure_name(segment: Segment) -> str:
+    """The figure's accessible name (it has no visible text): which pose, for which side."""
+    if segment.side_label:
+        return _("Figure: {title}, {side}").format(title=segment.title, side=segment.side_label)
+    return _("Figure: {title}").format(title=segment.title)
+
+
+def figure_description(segment: Segment) -> str:
+    """What the picture shows beyond its name: the step, the mirrored side, and where it should be felt.
+
+    ``feel_it`` comes from the routine file when it has one; routines without
+    it (older or user files) point to the instructions instead of inventing a place.
+    """
+    parts: list[str] = []
+    if segment.label:
+        parts.append(_("Position: {label}.").format(label=segment.label))
+    if segment.side == "right":
+        parts.append(_("Drawn mirrored, for the right side."))
+    elif segment.side == "left":
+        parts.append(_("Drawn for the left side."))
+    feel_it = getattr(segment, "feel_it", None)
+    if feel_it:
+        parts.append(_("Feel it: {where}").format(where=feel_it))
+    else:
+        parts.append(_("The instructions say what to feel."))
+    return " ".join(parts)

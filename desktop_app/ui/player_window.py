@@ -61,6 +61,15 @@ from desktop_app.core.routine import Routine
 from desktop_app.core.settings import Settings
 from desktop_app.i18n import _, current_language
 from desktop_app.ui.about_dialog import show_about_stretches
+from desktop_app.ui.accessibility import (
+    announce,
+    countdown_announcement,
+    describe,
+    figure_description,
+    figure_name,
+    name_if_changed,
+    segment_announcement,
+)
 from desktop_app.ui.compact_countdown import CompactCountdown
 from desktop_app.ui.countdown_ring import CountdownRing, format_seconds
 from desktop_app.ui.figure_widget import FigureWidget
@@ -361,8 +370,10 @@ class PlayerWindow(QWidget):
         button.setToolTip(tip)
         button.setAccessibleName(text)
         button.setAccessibleDescription(tip)
-        # Space must toggle pause, never "click the focused button" a second time.
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Reachable with Tab for keyboard-only use; Space stays a window shortcut (shortcuts win over
+        # the focused button), so it toggles pause and never "clicks the focused button" instead.
+        # Enter clicks the focused button (see _shortcuts).
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         if slot is not None:
             button.clicked.connect(slot)
         return button
@@ -374,6 +385,8 @@ class PlayerWindow(QWidget):
             (Qt.Key.Key_Right, self.skip),
             (Qt.Key.Key_R, self.restart),
             (Qt.Key.Key_Escape, self.close),
+            (Qt.Key.Key_Return, self._click_focused_button),
+            (Qt.Key.Key_Enter, self._click_focused_button),
         )
         self.shortcuts: list[QShortcut] = []
         for key, slot in bindings:
@@ -381,6 +394,12 @@ class PlayerWindow(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
             self.shortcuts.append(shortcut)
+
+    def _click_focused_button(self) -> None:
+        """Enter on a button reached with Tab presses it (tool buttons do not do that by themselves)."""
+        focused = self.focusWidget()
+        if isinstance(focused, QToolButton) and focused.isEnabled():
+            focused.click()
 
     # ------------------------------------------------------------------ public API
 
@@ -615,6 +634,10 @@ class PlayerWindow(QWidget):
         if (new_second and shown in TICK_SECONDS and segment.kind != SegmentKind.REPS
                 and segment.seconds > shown and self.player.state == PLAYING):
             self.sound.play("tick")
+        if new_second and self.player.state == PLAYING and segment.kind != SegmentKind.REPS:
+            spoken = countdown_announcement(segment.seconds, shown)
+            if spoken:
+                announce(self.compact if self.compact.isVisible() else self.ring, spoken)
         self._refresh()
 
     def _on_ticker_deadline_reached(self) -> None:
@@ -640,6 +663,8 @@ class PlayerWindow(QWidget):
             segment = self.player.segments[started[-1].index]
             self.sound.play("switch" if segment.kind == SegmentKind.SWITCH else "chime")
             self.voice.say(spoken_guidance(segment))
+            announce(self, segment_announcement(segment, segment_status(segment)),
+                     assertive=segment.kind == SegmentKind.SWITCH)
         if any(e.kind == PLAYER_FINISHED for e in events):
             self.sound.play("end")
             self.voice.say(_("Routine finished. Well done."))
@@ -721,6 +746,8 @@ class PlayerWindow(QWidget):
         self.instructions_scroll.verticalScrollBar().setValue(0)
         self.next_label.setText(next_text(segment, progress.next_segment))
         self.figure.set_exercise(segment.pose, segment.illustration, segment.mirrored)
+        name_if_changed(self.figure, figure_name(segment))
+        describe(self.figure, figure_description(segment))
         for button in (self.back_button, self.skip_button, self.restart_button, self.pause_button):
             button.setEnabled(True)
             button.show()
