@@ -533,7 +533,7 @@ class _Checker:
         if obj is None:
             return None
         self.keys(obj, "", _ROUTINE_REQUIRED, _ROUTINE_OPTIONAL)
-        if "format" in obj and obj["format"] != FORMAT_VERSION:
+        if "format" in obj and (not _is_int(obj["format"]) or obj["format"] != FORMAT_VERSION):  # true == 1
             self.error("format", _("this version of HipBreak reads format {want}, got {got}").format(
                 want=FORMAT_VERSION, got=_show(obj["format"])))
         routine_id = self.slug(obj["id"], "id") if "id" in obj else None
