@@ -23,7 +23,7 @@ Why this module exists:
 from __future__ import annotations
 
 from PySide6.QtGui import QAccessible, QColor, QPalette
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from desktop_app.core.player import Segment, SegmentKind
 from desktop_app.i18n import _
@@ -223,3 +223,14 @@ def figure_description(segment: Segment) -> str:
     else:
         parts.append(_("The instructions say what to feel."))
     return " ".join(parts)
+
+
+def name_as_shown(button: QAbstractButton, description: str) -> None:
+    """Name ``button`` by its visible words and put the longer explanation in the description.
+
+    Voice-control users say what they see ("click Refresh"), and WCAG asks that
+    the accessible name contain the visible label; readers still speak the
+    description after the name.
+    """
+    button.setAccessibleName(button.text().replace("&", "").rstrip("…").strip())
+    button.setAccessibleDescription(description)

@@ -55,6 +55,7 @@ from desktop_app.export import export_days, export_events
 from desktop_app.i18n import _, ngettext
 from desktop_app.stats_report import format_duration
 from desktop_app.storage.atomic import StorageError
+from desktop_app.ui.accessibility import name_as_shown, show_text
 from desktop_app.ui.bar_chart import BarChart, DayBar
 from desktop_app.ui.calendar_grid import CalendarGrid, long_date, month_name
 from desktop_app.ui.settings_fields import day_label
@@ -173,19 +174,19 @@ class StatsWindow(QWidget):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
-        self.message.setAccessibleName(_("Messages"))
+        show_text(self.message, _("Messages"))
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.export_days_button = QPushButton(_("Export days (CSV)…"))
-        self.export_days_button.setAccessibleName(_("Export one row per day as a CSV file"))
+        name_as_shown(self.export_days_button, _("Export one row per day as a CSV file"))
         self.export_days_button.clicked.connect(self._on_export_days_clicked)
         self.export_events_button = QPushButton(_("Export all events (CSV)…"))
-        self.export_events_button.setAccessibleName(_("Export every recorded event as a CSV file"))
+        name_as_shown(self.export_events_button, _("Export every recorded event as a CSV file"))
         self.export_events_button.clicked.connect(self._on_export_events_clicked)
         self.refresh_button = QPushButton(_("Refresh"))
-        self.refresh_button.setAccessibleName(_("Load the statistics again"))
+        name_as_shown(self.refresh_button, _("Load the statistics again"))
         self.refresh_button.clicked.connect(self.refresh)
         self.close_button = QPushButton(_("Close"))
-        self.close_button.setAccessibleName(_("Close the statistics"))
+        name_as_shown(self.close_button, _("Close the statistics"))
         self.close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_days_button)
@@ -208,16 +209,16 @@ class StatsWindow(QWidget):
         self.headline = QLabel()
         self.headline.setObjectName("headline")
         self.headline.setStyleSheet("font-size: 20pt; font-weight: bold;")
-        self.headline.setAccessibleName(_("Sitting time today"))
+        show_text(self.headline, _("Sitting time today"))
         self.live_note = QLabel()
         self.live_note.setWordWrap(True)
-        self.live_note.setAccessibleName(_("About the stretch running now"))
+        show_text(self.live_note, _("About the stretch running now"))
         form = QFormLayout()
         self.today_values: dict[str, QLabel] = {}
         for field_name, label_text in TODAY_FIELDS:
             value = QLabel()
             value.setObjectName(f"today_{field_name}")
-            value.setAccessibleName(_(label_text))
+            show_text(value, _(label_text))  # read as "42 min", described by its row label
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                           | Qt.TextInteractionFlag.TextSelectableByMouse)
             label = QLabel(_(label_text) + ":")
@@ -226,7 +227,7 @@ class StatsWindow(QWidget):
             self.today_values[field_name] = value
         self.today_streak = QLabel()
         self.today_streak.setObjectName("today_streak")
-        self.today_streak.setAccessibleName(_("Streaks"))
+        show_text(self.today_streak, _("Streaks"))
         layout.addWidget(self.headline)
         layout.addWidget(self.live_note)
         layout.addWidget(self.today_streak)
@@ -243,7 +244,7 @@ class StatsWindow(QWidget):
         self.chart_detail = QLabel(
             _("Point at a day, or focus a chart and use the arrow keys, to see its values."))
         self.chart_detail.setObjectName("chart_detail")
-        self.chart_detail.setAccessibleName(_("Values of the highlighted day"))
+        show_text(self.chart_detail, _("Values of the highlighted day"))
         self.chart_detail.setWordWrap(True)
         for title, chart in ((_("This week"), self.week_chart), (_("Last 30 days"), self.month_chart)):
             box = QGroupBox(title)
@@ -260,17 +261,17 @@ class StatsWindow(QWidget):
         self.streak_label = QLabel()
         self.streak_label.setObjectName("streaks")
         self.streak_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
-        self.streak_label.setAccessibleName(_("Streaks"))
+        show_text(self.streak_label, _("Streaks"))
         self.grid = CalendarGrid()
         self.grid_detail = QLabel()
-        self.grid_detail.setAccessibleName(_("The highlighted day"))
+        show_text(self.grid_detail, _("The highlighted day"))
         self.grid.selection_changed.connect(self.grid_detail.setText)
         legend = QLabel(_("Green: a routine completed that day. Grey: none. Today has a dark outline."))
         legend.setWordWrap(True)
         self.consistency_message = QLabel(consistency_message())
         self.consistency_message.setObjectName("consistency_message")
         self.consistency_message.setWordWrap(True)
-        self.consistency_message.setAccessibleName(_("About consistency"))
+        show_text(self.consistency_message, _("About consistency"))
         row = QHBoxLayout()
         row.addWidget(self.grid)
         row.addStretch(1)
@@ -290,7 +291,7 @@ class StatsWindow(QWidget):
                        "under the small of your back. How much of your hand fits? This is only a rough "
                        "hint, not a diagnosis; \"About these stretches\" says what the answers may mean."))
         how.setWordWrap(True)
-        how.setAccessibleName(_("How to do the self-check"))
+        show_text(how, _("How to do the self-check"))
         buttons = QHBoxLayout()
         self.self_check_buttons: dict[str, QPushButton] = {}
         for result in SELF_CHECK_RESULTS:
@@ -305,7 +306,7 @@ class StatsWindow(QWidget):
         self.self_check_trend = QLabel()
         self.self_check_trend.setObjectName("self_check_trend")
         self.self_check_trend.setWordWrap(True)
-        self.self_check_trend.setAccessibleName(_("Self-check trend"))
+        show_text(self.self_check_trend, _("Self-check trend"))
         log_title = QLabel(_("Your checks (newest first):"))
         self.self_check_list = QListWidget()
         self.self_check_list.setAccessibleName(_("Your self-checks"))
