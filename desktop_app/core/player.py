@@ -65,6 +65,7 @@ class Segment:
     pose: str | None
     illustration: Path | None
     start_offset: float  # planned seconds from the routine's start to this segment's start
+    feel_it: str | None = None  # where the stretch or the work should be felt
 
     @property
     def mirrored(self) -> bool:
@@ -114,6 +115,7 @@ def build_segments(routine: Routine, prep_seconds: float = 5, switch_seconds: fl
         if side is not None:
             side_label = exercise.side_labels[0 if side == "left" else 1].get(lang)
         is_reps = kind == SegmentKind.REPS and step is not None
+        shown = step if step is not None else exercise.steps[step_index]  # PREP shows the first step's figure
         segments.append(Segment(
             kind=kind, seconds=float(seconds), exercise_index=exercise_index, step_index=step_index,
             side=side,
@@ -125,7 +127,8 @@ def build_segments(routine: Routine, prep_seconds: float = 5, switch_seconds: fl
             safety=exercise.safety.get(lang) if exercise.safety else None,
             note=exercise.note.get(lang) if exercise.note else None,
             part=exercise.part.get(lang) if exercise.part else None,
-            pose=exercise.pose, illustration=exercise.illustration, start_offset=offset,
+            pose=shown.pose or exercise.pose, illustration=shown.illustration or exercise.illustration,
+            start_offset=offset, feel_it=exercise.feel_it.get(lang) if exercise.feel_it else None,
         ))
         offset += float(seconds)
 

@@ -55,6 +55,7 @@ TEXT_LIMITS = {
     "instructions": 300,
     "safety": 400,
     "note": 400,
+    "feel_it": 200,
     "part": 40,
     "label": 80,
     "side_labels": 60,
@@ -77,13 +78,13 @@ _SLUG_MAX = 60
 _ROUTINE_REQUIRED = ("format", "id", "title", "summary", "position", "exercises")
 _ROUTINE_OPTIONAL = ("safety_note",)
 _EXERCISE_REQUIRED = ("id", "title", "instructions", "steps")
-_EXERCISE_OPTIONAL = ("part", "illustration", "pose", "safety", "note", "side_labels")
+_EXERCISE_OPTIONAL = ("part", "illustration", "pose", "safety", "feel_it", "note", "side_labels")
 _STEP_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # kind -> (required, optional)
-    "hold": (("seconds",), ("sided", "label")),
-    "reps": (("reps",), ("tempo_seconds", "sided", "label")),
+    "hold": (("seconds",), ("sided", "label", "pose", "illustration")),
+    "reps": (("reps",), ("tempo_seconds", "sided", "label", "pose", "illustration")),
     "rest": (("seconds",), ("label",)),
 }
-_ALL_STEP_KEYS = ("kind", "seconds", "reps", "tempo_seconds", "sided", "label")
+_ALL_STEP_KEYS = ("kind", "seconds", "reps", "tempo_seconds", "sided", "label", "pose", "illustration")
 
 
 # --------------------------------------------------------------------------- model
@@ -99,6 +100,8 @@ class Step:
     tempo_seconds: float | None  # reps only: seconds per rep
     sided: bool = False  # done on the left, then on the right
     label: LocalizedText | None = None  # e.g. "Reach forward", shown under the exercise title
+    pose: str | None = None  # this step's own figure (e.g. the 90-90 side-lean variant); else the exercise's
+    illustration: Path | None = None  # this step's own picture file; else the exercise's
 
     @property
     def duration_seconds(self) -> float:
@@ -121,6 +124,7 @@ class Exercise:
     illustration: Path | None = None  # absolute, resolved path to an existing file
     pose: str | None = None  # pose id for the drawn figure (desktop_app/core/poses.py)
     safety: LocalizedText | None = None
+    feel_it: LocalizedText | None = None  # where the stretch or the work should be felt
     note: LocalizedText | None = None
     side_labels: tuple[LocalizedText, LocalizedText] = DEFAULT_SIDE_LABELS
     part: LocalizedText | None = None  # e.g. "Warm-up", to group exercises in a longer routine
@@ -129,6 +133,15 @@ class Exercise:
     def sided(self) -> bool:
         """True when at least one step is done on each side."""
         return any(step.sided for step in self.steps)
+
+    @property
+    def illustrations(self) -> tuple[Path, ...]:
+        """Every picture file this exercise shows, in order, without repeats (steps may bring their own)."""
+        paths: list[Path] = []
+        for path in (self.illustration, *(step.illustration for step in self.steps)):
+            if path is not None and path not in paths:
+                paths.append(path)
+        return tuple(paths)
 
 
 @dataclass(frozen=True)
@@ -606,10 +619,11 @@ class _Checker:
                 if step is not None:
                     steps.append(step)
         safety, note, part = optional_text("safety"), optional_text("note"), optional_text("part")
+        feel_it = optional_text("feel_it")
         if len(self.messages) > before or exercise_id is None or title is None:
             return None
         return Exercise(id=exercise_id, title=title, instructions=tuple(instructions), steps=tuple(steps),
-                        illustration=illustration, pose=pose, safety=safety, note=note,
+                        illustration=illustration, pose=pose, safety=safety, feel_it=feel_it, note=note,
                         side_labels=side_labels, part=part)
 
     def step(self, data: Any, jpath: str) -> Step | None:
@@ -649,6 +663,10 @@ class _Checker:
         label = None
         if "label" in obj:
             label = self.text(obj["label"], _key(jpath, "label"), TEXT_LIMITS["label"])
+        pose = self.slug(obj["pose"], _key(jpath, "pose")) if "pose" in obj and kind != "rest" else None
+        illustration = self.illustration(obj["illustration"], _key(jpath, "illustration")) \
+            if "illustration" in obj and kind != "rest" else None
         if len(self.messages) > before:
             return None
-        return Step(kind=kind, seconds=seconds, reps=reps, tempo_seconds=tempo, sided=sided, label=label)
+        return Step(kind=kind, seconds=seconds, reps=reps, tempo_seconds=tempo, sided=sided, label=label,
+                    pose=pose, illustration=illustration)

@@ -119,7 +119,7 @@ EXPECTED: dict[str, list[str]] = {
         'unknown_keys.json: tittle: unknown key; did you mean "title"?',
         "unknown_keys.json: title: required, but missing",
         "unknown_keys.json: exercises[0].colour: unknown key (allowed: id, title, instructions, steps, part, "
-        "illustration, pose, safety, note, side_labels)",
+        "illustration, pose, safety, feel_it, note, side_labels)",
         'unknown_keys.json: exercises[0].steps[0].secnds: unknown key; did you mean "seconds"?',
     ],
     "wrong_types.json": [
