@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -46,6 +47,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.routine import RoutineSet, builtin_routines_dir, load_routines
 from desktop_app.core.settings import FIELDS, FIELDS_BY_NAME, GROUPS, FieldSpec, Settings
 from desktop_app.i18n import _, current_language
+from desktop_app.ui.accessibility import AA_TEXT, describe, name_as_shown, readable_colour, show_text
 from desktop_app.ui.settings_fields import ChoiceEditor, FieldEditor, Option, make_editor
 
 log = logging.getLogger(__name__)
@@ -53,8 +55,15 @@ log = logging.getLogger(__name__)
 #: Choice fields whose values are routine ids (their options come from the loaded routines).
 ROUTINE_FIELDS = ("prompt_routine", "daily_routine")
 
-_ERROR_STYLE = "color: #b00020;"
+#: Error red; made lighter on a dark theme so the message keeps WCAG AA contrast (see _error_style).
+ERROR_COLOUR = "#b00020"
 _DETAILS_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _error_style() -> str:
+    """The error text colour, with AA contrast on the current theme's window colour."""
+    window = QApplication.palette().color(QPalette.ColorRole.Window)
+    return f"color: {readable_colour(ERROR_COLOUR, window, AA_TEXT).name()};"
 
 
 class AutostartApi(Protocol):
@@ -151,15 +160,15 @@ class SettingsDialog(QDialog):
         self.status = QLabel()
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
-        self.status.setStyleSheet(_ERROR_STYLE)
-        self.status.setAccessibleName(_("Problems"))
+        self.status.setStyleSheet(_error_style())
+        show_text(self.status, _("Problems"))
         self.status.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setAccessibleName(_("Save and apply the settings"))
+        name_as_shown(self.ok_button, _("Save and apply the settings"))
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setAccessibleName(_("Close without saving"))
+        name_as_shown(self.cancel_button, _("Close without saving"))
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
 
@@ -215,8 +224,8 @@ class SettingsDialog(QDialog):
         error = QLabel()
         error.setObjectName(f"error_{spec.name}")
         error.setWordWrap(True)
-        error.setStyleSheet(_ERROR_STYLE)
-        error.setAccessibleName(_("Problem with {field}").format(field=_(spec.label)))
+        error.setStyleSheet(_error_style())
+        show_text(error, _("Problem with {field}").format(field=_(spec.label)))
         error.hide()
         cell = QWidget()
         box = QVBoxLayout(cell)
@@ -248,7 +257,7 @@ class SettingsDialog(QDialog):
         self.routine_details.setWordWrap(True)
         self.routine_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.routine_details.setAccessibleName(_("Details of the selected routine file"))
+        show_text(self.routine_details, _("Details of the selected routine file"))
         self.routine_tree.setMinimumHeight(90)
         title.setBuddy(self.routine_tree)
         self.open_folder_button = QPushButton(_("Open routines folder"))
@@ -291,7 +300,7 @@ class SettingsDialog(QDialog):
         label.setBuddy(box)
         self.autostart_error = QLabel()
         self.autostart_error.setWordWrap(True)
-        self.autostart_error.setStyleSheet(_ERROR_STYLE)
+        self.autostart_error.setStyleSheet(_error_style())
         self.autostart_error.hide()
         cell = QWidget()
         layout = QVBoxLayout(cell)
@@ -420,6 +429,9 @@ class SettingsDialog(QDialog):
             text = problems.get(name)
             row.error.setText(text or "")
             row.error.setVisible(text is not None)
+            # the field itself carries its problem, so it is heard when the field gets focus
+            doc = _(row.editor.spec.doc)
+            describe(row.editor.focus_widget(), f"{text} {doc}" if text else doc)
         for index, group in enumerate(GROUPS):
             bad = any(FIELDS_BY_NAME[n].group == group for n in problems)
             self.tabs.setTabText(index, _tab_title(group) + (" ⚠" if bad else ""))
