@@ -14,6 +14,7 @@ from PySide6.QtGui import QHideEvent, QKeyEvent
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop_app.i18n import _
+from desktop_app.ui.accessibility import show_text
 from desktop_app.ui.qt_app import trim_pixmap_cache_soon
 from desktop_app.ui.tray_menu import RoutineChoice
 
@@ -30,9 +31,10 @@ class RoutineChooser(QWidget):
         self.setWindowTitle(_("Start a routine"))
         self.setAccessibleName(_("Start a routine"))
         self.intro = QLabel(_("Choose a routine to start now:"))
-        self.intro.setAccessibleName(_("Instructions"))
+        show_text(self.intro)
         self.list = QListWidget()
         self.list.setAccessibleName(_("Routines"))
+        self.intro.setBuddy(self.list)
         self.list.itemActivated.connect(self._on_item_activated)
         self.buttons = QDialogButtonBox()
         self.start_button = self.buttons.addButton(_("Start"), QDialogButtonBox.ButtonRole.AcceptRole)

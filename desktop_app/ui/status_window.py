@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.i18n import _
+from desktop_app.ui.accessibility import show_text
 from desktop_app.ui.driver import clock_factor
 from desktop_app.ui.tray_icon import IconLook, paint_pixmap, tray_icon
 from desktop_app.ui.tray_menu import TrayMenu
@@ -32,22 +33,24 @@ class StatusWindow(QWidget):
         self.icon_label = QLabel()
         self.icon_label.setAccessibleName(_("Status icon"))
         self.status_label = QLabel()
-        self.status_label.setAccessibleName(_("Status"))
+        show_text(self.status_label, _("Status"))
         self.why_label = QLabel(_(
             "No system tray was found on this desktop, so HipBreak shows this small window instead. "
             "It moves to the tray by itself as soon as one appears."))
         self.why_label.setWordWrap(True)
-        self.why_label.setAccessibleName(_("Why this window is shown"))
+        show_text(self.why_label, _("Why this window is shown"))
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
-        self.warning_label.setAccessibleName(_("Warning"))
+        show_text(self.warning_label, _("Warning"))
         self.warning_label.hide()
         self.start_button = QPushButton(_("Start routine"))
         self.start_button.setAccessibleName(_("Start the default routine"))
         self.start_button.clicked.connect(lambda: controller.open_routine(controller.settings.prompt_routine))
         self.menu = TrayMenu(controller, self)
         self.actions_button = QPushButton(_("Actions"))
-        self.actions_button.setAccessibleName(_("All actions"))
+        self.actions_button.setAccessibleName(_("Actions"))
+        # the tray menu's every action, for keyboard users too: Tab here, then Space or Enter opens it
+        self.actions_button.setAccessibleDescription(_("The tray menu: every action of HipBreak"))
         self.actions_button.setMenu(self.menu)
         self.menu.aboutToShow.connect(self.refresh)
         top = QHBoxLayout()
@@ -101,6 +104,12 @@ class StatusWindow(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.refresh()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()  # minimises, like the title-bar button
+        else:
+            super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # the app keeps running; minimise so it can always be found again
