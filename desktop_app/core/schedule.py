@@ -37,6 +37,7 @@ from desktop_app.core.clock import Clock
 from desktop_app.core.events import Event
 from desktop_app.core.presence import AwaySpell, Moment, SuspendDetector
 from desktop_app.core.settings import Settings
+from desktop_app.i18n import _
 
 #: While the user is away, poll idle this often so the return is noticed soon
 #: (the return moment itself is exact: it is computed as now - idle).
@@ -62,6 +63,16 @@ STATE_VERSION = 1
 
 HOURLY = "hourly"
 DAILY = "daily"
+#: What a held prompt waits for: do-not-disturb to end, or a natural pause in the user's input.
+WAIT_DND = "dnd"
+WAIT_LULL = "lull"
+#: The ``reason`` of PROMPT_DEFERRED while an hourly prompt waits for a pause in typing.
+BUSY = "busy"
+
+
+def busy_reason() -> str:
+    """``deferred_reason`` while a due prompt waits for a pause in the user's input."""
+    return _("you are typing or using the mouse; the prompt waits for a short pause")
 
 
 class Stage(str, Enum):
@@ -108,10 +119,11 @@ class _Prompt:
 
 @dataclass
 class _Held:
-    """A due prompt held back by do-not-disturb."""
+    """A due prompt held back by do-not-disturb, or waiting for a pause in the user's input."""
 
     kind: str
     since: float  # monotonic
+    waiting_for: str = WAIT_DND
 
 
 @dataclass
@@ -168,6 +180,12 @@ class BreakScheduler:
         self._daily_done_day: str | None = None
         # Idle readings older than this are not trusted (app start, a return, a routine's end).
         self._presence_floor = now.mono
+        # The last keyboard/mouse input an idle reading told of (monotonic; None: no idle data at all).
+        self._last_input: float | None = None
+        # Schedule seconds per real second of the person's input. The lull follows the rhythm of
+        # their typing, so it is counted in real seconds even when --demo speeds the schedule up.
+        factor = getattr(clock, "factor", 1.0)
+        self._input_scale = float(factor) if isinstance(factor, (int, float)) and factor > 0 else 1.0
         self._last_call = now.mono
         self._start_stretch(now)
         if state:
@@ -450,14 +468,51 @@ class BreakScheduler:
         return kind
 
     def _offer(self, kind: str, reason: str) -> None:
-        """Show a prompt now, or hold it back while do-not-disturb is on."""
+        """Show a prompt now, hold it back while do-not-disturb is on, or wait for a pause in typing.
+
+        Only the hourly prompt waits for a pause: the daily session keeps its
+        appointment and break-now is the user's own request (it never comes here).
+        """
         now = self._now.mono
         if self._dnd is not None:
             self._held = _Held(kind, now)
             self._emit(ev.PROMPT_DEFERRED, reason=self._dnd, kind=kind)
             return
-        self._prompt = _Prompt(kind, now)
+        if kind == HOURLY and self._busy():
+            self._held = _Held(kind, now, WAIT_LULL)
+            self._emit(ev.PROMPT_DEFERRED, reason=BUSY, kind=kind)
+            return
+        self._show(kind, reason)
+
+    def _show(self, kind: str, reason: str) -> None:
+        self._prompt = _Prompt(kind, self._now.mono)
         self._emit(ev.PROMPT_SHOWN, routine_id=self._routine_for(kind), reason=reason, kind=kind)
+
+    @property
+    def _lull_seconds(self) -> float:
+        """The pause in input to wait for, in schedule seconds (set in real seconds)."""
+        return self._settings.lull_seconds * self._input_scale
+
+    def _busy(self) -> bool:
+        """Input in the last ``lull_seconds`` (real seconds), as far as the idle readings tell."""
+        lull = self._lull_seconds
+        if lull <= 0 or self._last_input is None:
+            return False  # no lull wanted, or no idle data on this desktop: never wait for one
+        return self._now.mono - self._last_input < lull - TIME_TOLERANCE
+
+    def _settle_lull(self, held: _Held) -> None:
+        """A due prompt waits for a pause in input: show it at the pause, or after the longest wait."""
+        if self._dnd is not None:
+            # do-not-disturb came on while it waited: from now on it is held for that reason
+            self._held = _Held(held.kind, self._now.mono)
+            self._emit(ev.PROMPT_DEFERRED, reason=self._dnd, kind=held.kind)
+            return
+        if not self._busy():
+            self._held = None
+            self._show(held.kind, "lull")
+        elif self._now.mono >= held.since + self._settings.lull_max_wait_minutes * 60.0 - TIME_TOLERANCE:
+            self._held = None
+            self._show(held.kind, "lull_timeout")
 
     def _prompts_blocked(self) -> bool:
         return self._routine is not None or self._pause is not None or self._away is not None
@@ -472,7 +527,9 @@ class BreakScheduler:
             kind = self._snooze.kind
             self._snooze = None
             self._offer(kind, DAILY if kind == DAILY else "due")
-        if self._held is not None:
+        if self._held is not None and self._held.waiting_for == WAIT_LULL:
+            self._settle_lull(self._held)
+        elif self._held is not None:
             if self._dnd is None:
                 held, self._held = self._held, None
                 self._offer(held.kind, "deferred_end")
@@ -542,9 +599,10 @@ class BreakScheduler:
             self._prompt.shown_at = now.mono
             self._emit(ev.PROMPT_SHOWN, routine_id=self._routine_for(DAILY), reason=DAILY, kind=DAILY)
             return
-        if self._held is not None:
+        if self._held is not None and self._held.waiting_for == WAIT_DND:
             self._held.kind = DAILY
             return
+        self._held = None  # an hourly prompt waiting for a pause: the daily session shows at once
         self._snooze = None
         self._offer(DAILY, DAILY)
 
@@ -558,6 +616,7 @@ class BreakScheduler:
         """A reading from the idle monitor. It also runs due work, so it can stand in for update()."""
         now = self._begin()
         idle = float(idle_seconds) if math.isfinite(idle_seconds) and idle_seconds > 0 else 0.0
+        self._last_input = now.mono - idle
         if self._routine is None:
             trusted = min(idle, max(0.0, now.mono - self._presence_floor))
             if trusted >= self._natural_seconds - TIME_TOLERANCE:  # a push watch reports the threshold itself
@@ -744,7 +803,7 @@ class BreakScheduler:
         Querying only then keeps the do-not-disturb sources (window list,
         microphone) free of cost the rest of the time.
         """
-        if self._held is not None:
+        if self._held is not None and self._held.waiting_for == WAIT_DND:
             return True
         deadline = self.next_deadline()
         return deadline is not None and deadline <= self._clock.monotonic()
@@ -772,7 +831,11 @@ class BreakScheduler:
         if not self._prompts_blocked():
             if self._snooze is not None:
                 candidates.append(max(self._snooze.until, self._not_before))
-            if self._held is not None:
+            if self._held is not None and self._held.waiting_for == WAIT_LULL:
+                candidates.append(self._held.since + self._settings.lull_max_wait_minutes * 60.0)
+                if self._last_input is not None:
+                    candidates.append(self._last_input + self._lull_seconds)  # the pause, if no input comes
+            elif self._held is not None:
                 candidates.append(self._held.since + self._settings.max_defer_minutes * 60.0)
                 candidates.append(self._last_call + DND_RECHECK_SECONDS)
             if self._repeat_pending() and self._prompt is not None:
@@ -839,13 +902,23 @@ class BreakScheduler:
             next_prompt_at=at,
             snoozed_until=None if self._snooze is None else now.wall + (self._snooze.until - now.mono),
             paused_until=paused_until,
-            deferred_reason=self._dnd if self._held is not None else None,
+            deferred_reason=self._deferred_reason(),
             away_reason=None if self._away is None else self._away.current_reason(),
             prompt_routine_id=self._routine_for(kind),
             prompt_kind=open_item.kind if open_item is not None and stage is Stage.DUE else None,
             routine_id=self._routine,
             interval_seconds=self._interval_seconds,
         )
+
+    def _deferred_reason(self) -> str | None:
+        held = self._held
+        if held is None:
+            return None
+        return busy_reason() if held.waiting_for == WAIT_LULL else self._dnd
+
+    def waiting_for_lull(self) -> bool:
+        """True while a due prompt waits for a pause in input: the driver then reads idle at each deadline."""
+        return self._held is not None and self._held.waiting_for == WAIT_LULL
 
     # ------------------------------------------------------------------ state
     def to_state(self) -> dict[str, Any]:
