@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.i18n import _
+from desktop_app.ui.accessibility import AA_NON_TEXT, readable_colour
 from desktop_app.ui.countdown_ring import KIND_COLOURS
 
 BACKGROUND = "#1b1f24"
@@ -68,13 +69,17 @@ class CompactCountdown(QWidget):
         self.setAccessibleDescription(f"{text} {label}".strip())
         self.update()
 
+    def bar_colour(self) -> QColor:
+        """The progress bar's colour, kept at WCAG AA non-text contrast (3:1) on the dark tile."""
+        return readable_colour(self._colour, QColor(BACKGROUND), AA_NON_TEXT)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor(BACKGROUND))
         w, h = float(self.width()), float(self.height())
         bar_h = max(6.0, h * 0.06)
-        painter.fillRect(QRectF(0, h - bar_h, w * self._fraction, bar_h), self._colour)
+        painter.fillRect(QRectF(0, h - bar_h, w * self._fraction, bar_h), self.bar_colour())
         painter.setPen(QColor(FOREGROUND))
         number_font = QFont(self.font())
         number_font.setBold(True)

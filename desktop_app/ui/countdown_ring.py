@@ -12,6 +12,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from desktop_app.ui.accessibility import AA_NON_TEXT, readable_colour
+
 #: Ring colours per segment kind: calm for work, warm for "get ready", violet for "switch sides".
 KIND_COLOURS: dict[str, str] = {
     "prep": "#d08a16",
@@ -69,6 +71,11 @@ class CountdownRing(QWidget):
         self.setAccessibleName(f"{text} {caption}".strip())
         self.update()
 
+    def ring_colour(self) -> QColor:
+        """The colour the ring is painted in: the segment kind's colour, made lighter or darker
+        just enough to keep WCAG AA non-text contrast (3:1) on this theme's window colour."""
+        return readable_colour(self._colour, self.palette().window().color(), AA_NON_TEXT)
+
     def ring_rect(self) -> QRectF:
         """The square the ring is drawn in, centred in the widget."""
         side = min(self.width(), self.height())
@@ -87,7 +94,7 @@ class CountdownRing(QWidget):
         painter.setPen(QPen(track, pen_width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
         painter.drawEllipse(rect)
         if self._fraction > 0:
-            painter.setPen(QPen(self._colour, pen_width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            painter.setPen(QPen(self.ring_colour(), pen_width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
             # Qt angles: 1/16 degree, counter-clockwise from 3 o'clock. Start at 12 o'clock and
             # drain clockwise, so what is left is the arc from 12 o'clock going clockwise.
             painter.drawArc(rect, 90 * 16, int(-360 * 16 * self._fraction))
