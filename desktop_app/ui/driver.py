@@ -20,6 +20,14 @@ reason the sources are asked a little *before* a deadline too
 (``DND_LOOKAHEAD_SECONDS``): a timer may fire a fraction of a millisecond
 early, and the prompt must not come due between the check and the core call.
 
+A natural pause: an hourly prompt that falls due while the person types
+waits for a few seconds without input (docs/scheduling.md). The core says
+when such a pause would be complete (a "core" deadline); at that wake the idle
+monitor is read again. With push watches (Mutter) idle is read only as a
+prompt falls due and while it waits, so nothing is polled while the app sits
+in the tray. The pause is counted in real seconds also in ``--demo``: the core
+knows the clock's factor.
+
 User actions call :meth:`CoreDriver.wake` so the timer always matches the
 scheduler's latest plan.
 
@@ -164,7 +172,7 @@ class CoreDriver(QObject):
         if not self._running:
             return
         events = self._check_dnd()  # first: any scheduler call below may offer a due prompt
-        if not self._push:
+        if not self._push or self._lull_reading_wanted():
             events += self._poll_idle()
         events += self._scheduler.update()
         self._deliver(events)
@@ -226,6 +234,19 @@ class CoreDriver(QObject):
             return None
         self._idle_failed = False
         return max(0.0, real) * self._factor
+
+    def _lull_reading_wanted(self) -> bool:
+        """With push watches, read idle only as a prompt falls due or while it waits for a pause in typing.
+
+        The push watches say when a natural break starts and ends, but not
+        whether the person typed a second ago; the natural-pause rule needs
+        that, and only at those moments (docs/scheduling.md).
+        """
+        waiting = getattr(self._scheduler, "waiting_for_lull", None)
+        if callable(waiting) and waiting():
+            return True
+        deadline = self._scheduler.next_deadline()
+        return deadline is not None and (deadline - self._clock.monotonic()) / self._factor <= DND_LOOKAHEAD_SECONDS
 
     def _poll_idle(self) -> list[Event]:
         idle = self.read_idle_seconds()

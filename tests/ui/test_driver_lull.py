@@ -1,0 +1,92 @@
+"""The driver and the natural-pause rule: idle is read while a prompt waits, and only then with push watches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop_app.core import events as ev
+from desktop_app.core.schedule import BreakScheduler
+from desktop_app.core.settings import Settings
+from desktop_app.ui.driver import CoreDriver
+from tests.support.app_parts import FakeIdle, ScaledFakeClock
+from tests.support.fakeclock import FakeClock
+
+
+class PushIdle(FakeIdle):
+    """A push backend (like Mutter's watches) that can also be asked for the idle time."""
+
+    supports_push = True
+
+    def start_watch(self, threshold: float, on_idle: Any, on_active: Any) -> None:
+        self.threshold = threshold
+
+
+def _run(clock: Any, idle: FakeIdle, settings: Settings | None = None) -> tuple[CoreDriver, BreakScheduler,
+                                                                                list[str]]:
+    scheduler = BreakScheduler(clock, settings or Settings(break_interval_minutes=10))
+    seen: list[str] = []
+    driver = CoreDriver(scheduler, clock, idle, None, lambda events: seen.extend(
+        f"{e.kind}:{e.data.get('reason')}" for e in events))
+    driver.start()
+    return driver, scheduler, seen
+
+
+def _to_next_wake(clock: FakeClock, driver: CoreDriver) -> None:
+    assert driver.armed_ms is not None
+    clock.advance(driver.armed_ms / 1000)
+    driver.wake()
+
+
+def test_polling_a_due_prompt_waits_for_the_pause_then_shows(qapp: Any, clock: FakeClock) -> None:
+    idle = FakeIdle(idle=0.0)  # typing
+    driver, scheduler, seen = _run(clock, idle)
+    while scheduler.status().stage.value != "due":
+        _to_next_wake(clock, driver)
+    assert f"{ev.PROMPT_DEFERRED}:busy" in seen
+    assert scheduler.waiting_for_lull()
+    assert driver.armed_for == "core" and driver.armed_ms == 3000  # when 3 s without input would be complete
+    _to_next_wake(clock, driver)
+    assert scheduler.waiting_for_lull()  # still typing at that moment
+    idle.idle = 3.0  # the person stopped for 3 s
+    _to_next_wake(clock, driver)
+    assert f"{ev.PROMPT_SHOWN}:lull" in seen
+    assert not scheduler.waiting_for_lull()
+
+
+def test_push_watches_read_idle_only_as_a_prompt_falls_due_and_while_it_waits(qapp: Any, clock: FakeClock
+                                                                              ) -> None:
+    idle = PushIdle(idle=0.0)
+    driver, scheduler, seen = _run(clock, idle)
+    assert idle.reads == 0, "with push watches nothing is polled while the app sits in the tray"
+    assert driver.armed_for == "core"
+    _to_next_wake(clock, driver)  # the hourly deadline
+    assert idle.reads == 1
+    assert scheduler.waiting_for_lull()
+    reads = idle.reads
+    _to_next_wake(clock, driver)
+    assert idle.reads == reads + 1
+    idle.idle = 4.0
+    _to_next_wake(clock, driver)
+    assert f"{ev.PROMPT_SHOWN}:lull" in seen
+    reads = idle.reads
+    driver.deliver(scheduler.skip())
+    assert idle.reads == reads, "no reading once nothing waits"
+
+
+def test_in_demo_the_pause_is_three_real_seconds(qapp: Any, clock: FakeClock) -> None:
+    scaled = ScaledFakeClock(clock, 60.0)
+    idle = FakeIdle(idle=0.0)
+    driver, scheduler, seen = _run(scaled, idle, Settings(break_interval_minutes=10))
+    while not scheduler.waiting_for_lull():
+        assert driver.armed_ms is not None
+        clock.advance(driver.armed_ms / 1000)
+        driver.wake()
+    assert driver.armed_ms == 3000  # real milliseconds, though the schedule runs 60x
+    idle.idle = 2.0
+    clock.advance(2.0)
+    driver.wake()
+    assert scheduler.waiting_for_lull()
+    idle.idle = 3.0
+    clock.advance(1.0)
+    driver.wake()
+    assert f"{ev.PROMPT_SHOWN}:lull" in seen
