@@ -31,7 +31,7 @@ from typing import Any, NoReturn
 
 from desktop_app import __version__
 from desktop_app.commands import COMMANDS, PAUSE_RANGE, SNOOZE_RANGE, CommandError, request
-from desktop_app.i18n import _
+from desktop_app.i18n import _, ngettext
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -407,11 +407,14 @@ def _cmd_check_routine(args: argparse.Namespace) -> int:
     except RoutineError as exc:
         for message in exc.messages:
             print(message, file=sys.stderr)
-        summary = _("{file} is not a valid routine ({n} problem(s)).").format(file=path, n=len(exc.messages))
+        summary = ngettext("{file} is not a valid routine ({n} problem).",
+                           "{file} is not a valid routine ({n} problems).", len(exc.messages)).format(
+                               file=path, n=len(exc.messages))
         print(summary, file=sys.stderr)
         return EXIT_USAGE
     minutes = max(1, round(routine.estimated_seconds() / 60))
-    print(_("{file} is a valid routine: '{id}', {n} exercise(s), about {m} min.").format(
+    print(ngettext("{file} is a valid routine: '{id}', {n} exercise, about {m} min.",
+                   "{file} is a valid routine: '{id}', {n} exercises, about {m} min.", len(routine.exercises)).format(
         file=path, id=routine.id, n=len(routine.exercises), m=minutes))
     return EXIT_OK
 

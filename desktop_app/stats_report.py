@@ -27,7 +27,7 @@ from typing import Any, TextIO
 
 from desktop_app.core.stats import StatsSnapshot, load_snapshot
 from desktop_app.export import days_csv_text
-from desktop_app.i18n import _
+from desktop_app.i18n import _, ngettext
 from desktop_app.platform.paths import AppPaths
 from desktop_app.storage.history import History, HistoryError, NullHistory, open_history_readonly
 
@@ -82,7 +82,8 @@ def write_text(snapshot: StatsSnapshot, out: TextIO) -> None:
     width = max(len(label) for label, _value in pairs)
     for label, value in pairs:
         out.write(f"  {label.ljust(width)}  {value}\n")
-    out.write(_("Streak: {current} day(s) now, best {best}").format(
+    out.write(ngettext("Streak: {current} day now, best {best}", "Streak: {current} days now, best {best}",
+                       snapshot.streaks.current).format(
         current=snapshot.streaks.current, best=snapshot.streaks.best) + "\n\n")
     headers = (_("Day"), _("Sitting"), _("Longest"), _("Breaks"), _("Natural"), _("Snoozed"), _("Skipped"),
                _("Routines"))

@@ -178,7 +178,7 @@ FIELDS: tuple[FieldSpec, ...] = (
               unit="min"),
     # System
     FieldSpec("language", "choice", "system", "Language", "Language of the interface and routines.", "System",
-              choices=("system", "en", "de")),
+              choices=("system", "en", "de", "es", "fr")),
 )
 
 FIELDS_BY_NAME: dict[str, FieldSpec] = {f.name: f for f in FIELDS}

@@ -59,7 +59,7 @@ from desktop_app.core.player import (
 )
 from desktop_app.core.routine import Routine
 from desktop_app.core.settings import Settings
-from desktop_app.i18n import _, current_language
+from desktop_app.i18n import _, current_language, ngettext
 from desktop_app.ui.about_dialog import show_about_stretches
 from desktop_app.ui.accessibility import (
     announce,
@@ -155,10 +155,11 @@ def spoken_guidance(segment: Segment) -> str:
     if segment.kind == SegmentKind.SWITCH:
         return _("Switch sides. {side}.").format(side=segment.side_label or "")
     if segment.kind == SegmentKind.REPS:
-        return _("{reps} reps.").format(reps=segment.reps or 0)
+        return ngettext("{reps} rep.", "{reps} reps.", segment.reps or 0).format(reps=segment.reps or 0)
     if segment.kind == SegmentKind.REST:
         return _("Rest.")
-    return _("Hold for {seconds} seconds.").format(seconds=round(segment.seconds))
+    return ngettext("Hold for {seconds} second.", "Hold for {seconds} seconds.", round(segment.seconds)).format(
+        seconds=round(segment.seconds))
 
 
 class TextScrollArea(QScrollArea):

@@ -20,11 +20,11 @@ import signal
 import socket
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSocketNotifier, QTimer, QTranslator
 from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QApplication
 
-from desktop_app import __version__
+from desktop_app import __version__, i18n
 from desktop_app.ui.tray_icon import IconLook, tray_icon
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,43 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setWindowIcon(tray_icon(IconLook("working", 0.0)))
     # a window closing moves the focus: the moment to drop pixmaps nobody shows any more
     app.focusWindowChanged.connect(lambda _window: trim_pixmap_cache_soon())
+    install_qt_translations(app)
     return app
+
+
+_qt_translator: QTranslator | None = None
+
+
+def qt_translations_dir() -> str:
+    """Qt's own catalogs (``qtbase_<lang>.qm``): the PySide6 wheel's ``Qt/translations``
+    folder, which PyInstaller's PySide6 hook copies into the bundle too."""
+    return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+
+
+def _apply_qt_language(code: str) -> None:
+    """Qt's strings and formats in ``code``: dialog buttons, context menus, QLocale defaults."""
+    app = QApplication.instance()
+    if _qt_translator is None or app is None:
+        return
+    app.removeTranslator(_qt_translator)
+    QLocale.setDefault(QLocale(i18n.format_locale_name(code)))
+    if code == "en":
+        return
+    if _qt_translator.load(f"qtbase_{code}", qt_translations_dir()):
+        app.installTranslator(_qt_translator)
+    else:
+        log.warning("Qt's own %s translations (qtbase_%s.qm) are missing in %s", code, code, qt_translations_dir())
+
+
+def install_qt_translations(app: QApplication) -> None:
+    """Translate Qt's own strings (QDialogButtonBox buttons, line-edit menus) into the UI
+    language now and after every language change (desktop_app.i18n calls back)."""
+    global _qt_translator
+    if _qt_translator is None:
+        # No Qt parent: the translator outlives any one QApplication (tests make several).
+        _qt_translator = QTranslator()
+        i18n.add_language_listener(_apply_qt_language)
+    _apply_qt_language(i18n.current_language())
 
 
 #: Qt's own widget that hosts an XEmbed tray icon; it does not count as an open window.

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.routine import RoutineSet, builtin_routines_dir, load_routines
 from desktop_app.core.settings import FIELDS, FIELDS_BY_NAME, GROUPS, FieldSpec, Settings
-from desktop_app.i18n import _, current_language
+from desktop_app.i18n import _, current_language, ngettext
 from desktop_app.ui.accessibility import AA_TEXT, describe, name_as_shown, readable_colour, show_text
 from desktop_app.ui.settings_fields import ChoiceEditor, FieldEditor, Option, make_editor
 
@@ -326,12 +326,15 @@ class SettingsDialog(QDialog):
             item = QTreeWidgetItem([routine.source.name, state])
             item.setToolTip(0, str(routine.source))
             minutes = max(1, round(routine.estimated_seconds() / 60))
-            item.setData(0, _DETAILS_ROLE, _("{file}: valid, {n} exercise(s), about {m} min.").format(
+            item.setData(0, _DETAILS_ROLE, ngettext("{file}: valid, {n} exercise, about {m} min.",
+                                                     "{file}: valid, {n} exercises, about {m} min.",
+                                                     len(routine.exercises)).format(
                 file=routine.source.name, n=len(routine.exercises), m=minutes))
             entries.append((routine.source.name, item))
         for path, messages in self._routines.errors.items():
             count = len(messages)
-            item = QTreeWidgetItem([Path(path).name, _("not loaded: {n} problem(s)").format(n=count)])
+            problems = ngettext("not loaded: {n} problem", "not loaded: {n} problems", count).format(n=count)
+            item = QTreeWidgetItem([Path(path).name, problems])
             item.setForeground(1, Qt.GlobalColor.darkRed)
             item.setToolTip(0, str(path))
             prefix = f"{Path(path).name}: "

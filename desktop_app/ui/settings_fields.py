@@ -273,7 +273,9 @@ class TextEditor(FieldEditor):
 
 def default_options(spec: FieldSpec) -> list[Option]:
     """Display texts for a choice field's declared values."""
-    known = {"system": _("Same as the system"), "en": "English", "de": "Deutsch"}
+    from desktop_app.i18n import LANGUAGE_NAMES  # each language named in itself
+
+    known = {"system": _("Same as the system"), **LANGUAGE_NAMES}
     return [(value, known.get(value, value)) for value in spec.choices or ()]
 
 

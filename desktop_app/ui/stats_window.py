@@ -421,13 +421,15 @@ class StatsWindow(QWidget):
     def export_days_to(self, path: Path) -> int:
         """Write the per-day CSV to ``path``; returns the number of days (raises StorageError)."""
         count = export_days(path, self.all_day_rows())
-        self.message.setText(_("Saved {n} day(s) to {path}.").format(n=count, path=path))
+        self.message.setText(ngettext("Saved {n} day to {path}.", "Saved {n} days to {path}.", count).format(
+            n=count, path=path))
         return count
 
     def export_events_to(self, path: Path) -> int:
         """Write every recorded event to ``path`` as CSV; returns the event count (raises StorageError)."""
         count = export_events(path, self._history.events(), self._tz())
-        self.message.setText(_("Saved {n} event(s) to {path}.").format(n=count, path=path))
+        self.message.setText(ngettext("Saved {n} event to {path}.", "Saved {n} events to {path}.", count).format(
+            n=count, path=path))
         return count
 
     def _ask_path(self, title: str, stem: str) -> Path | None:

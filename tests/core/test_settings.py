@@ -56,7 +56,7 @@ def test_menu_options_are_within_their_bounds() -> None:
     [
         ("break_interval_minutes", [10, 240, 45.0], [9, 241, True, "60", 45.5, None]),
         ("notifications_enabled", [True, False], [1, 0, "yes", None]),
-        ("language", ["system", "en", "de"], ["fr", "", 3]),
+        ("language", ["system", "en", "de", "es", "fr"], ["pt", "", 3]),
         ("prompt_routine", ["my-own-routine"], ["", None, 5]),
         ("work_start", ["00:00", "23:59", "09:30"], ["24:00", "9:00", "09:60", "nine", None]),
         ("working_days", [[], ["mon"], ("sun", "mon")], ["mon", ["monday"], [1], None]),

@@ -99,7 +99,10 @@ def test_check_routine_accepts_good_and_rejects_bad_files(
 
 def test_bundle_holds_assets_and_leaves_out_unused_qt(bundle: Path) -> None:
     internal = bundle.parent / "_internal"
-    assert (internal / "assets" / "i18n" / "de.json").is_file()
+    for lang in ("de", "es", "fr"):  # compiled catalogs only; the translators' .po files stay out
+        assert (internal / "assets" / "i18n" / lang / "LC_MESSAGES" / "hipbreak.mo").is_file(), lang
+        assert any((internal / "PySide6").rglob(f"qtbase_{lang}.qm")), f"Qt's own {lang} strings are missing"
+    assert not list((internal / "assets" / "i18n").glob("*.po"))
     assert (internal / "assets" / "icons" / "hipbreak.svg").is_file()
     assert {p.name for p in (internal / "assets" / "routines").glob("*.json")} == {
         p.name for p in (ROOT / "assets" / "routines").glob("*.json")
