@@ -62,34 +62,70 @@ def _setup_logging(paths: AppPaths) -> Any:
 
 def _make_dnd(settings: Any) -> Any:
     """The do-not-disturb sources for this desktop (asked only while a prompt is due or held)."""
-    from desktop_app.platform.dnd import build_dnd_watcher
+    from desktop_app.platform.dnd import NullDnd, build_dnd_watcher
 
     try:
         return build_dnd_watcher(settings)
     except Exception as exc:  # no sources is a working configuration: prompts are never held
         log.warning("do-not-disturb sources unavailable: %s", exc)
-        return None
-
-
-def _make_notifier() -> Any:
-    try:
-        from desktop_app.platform.notify import Notifier
-    except ImportError:
-        log.info("no notifier in this build")
-        return None
-    return Notifier()
+        return NullDnd()
 
 
 def _make_session() -> tuple[Any, str]:
-    try:
-        from desktop_app.platform.session import select_session_watcher
-    except ImportError:
-        return None, "session: none (module not in this build)"
+    from desktop_app.platform.session import NullSession, select_session_watcher
+
     try:
         return select_session_watcher()
     except Exception as exc:  # no D-Bus at all: lock and suspend are then not seen
         log.warning("session watcher unavailable: %s", exc)
-        return None, f"session: none ({exc})"
+        return NullSession(), f"session: none ({exc})"
+
+
+def compose(
+    clock: Clock,
+    schedule_clock: Clock,
+    settings: Any,
+    paths: AppPaths,
+    history: Any,
+    *,
+    idle_monitor: Any = None,
+    session: Any = None,
+    dnd: Any = None,
+    notifier: Any = None,
+    demo: bool = False,
+    warnings: list[str] | None = None,
+    parent: Any = None,
+) -> Any:
+    """The service with its adapters, and the Qt bridge the views hold (returned).
+
+    What is not given gets its Null adapter, never ``None``: no idle source,
+    no session signals, no do-not-disturb sources, notifications to nowhere.
+    Tests build the app through here too, so they run the same wiring.
+    """
+    from desktop_app.application.routines import RoutineCatalogue
+    from desktop_app.application.service import AppService
+    from desktop_app.platform.dnd import NullDnd
+    from desktop_app.platform.idle.null import NullIdleMonitor
+    from desktop_app.platform.notify import NullNotifier
+    from desktop_app.platform.session import NullSession
+    from desktop_app.storage.settings_file import SettingsFile
+    from desktop_app.storage.state_file import StateFile
+    from desktop_app.ui.bridge import AppBridge
+    from desktop_app.ui.driver import CoreDriver
+
+    idle_monitor = idle_monitor if idle_monitor is not None else NullIdleMonitor("no idle source was given")
+    dnd = dnd if dnd is not None else NullDnd()
+    notifier = notifier if notifier is not None else NullNotifier()
+    session = session if session is not None else NullSession()
+
+    def make_driver(scheduler: Any, sink: Any) -> Any:
+        return CoreDriver(scheduler, schedule_clock, idle_monitor, dnd, sink)
+
+    service = AppService(schedule_clock, settings, history=history, state=StateFile(paths.state_file),
+                         settings_store=SettingsFile(paths.settings_file), notifier=notifier, dnd=dnd,
+                         catalogue=RoutineCatalogue(paths.routines_dir), make_driver=make_driver,
+                         idle_name=str(getattr(idle_monitor, "name", "none")), demo=demo, warnings=warnings)
+    return AppBridge(service, clock, session, parent)
 
 
 def run_app(paths: AppPaths, demo: bool = False, initial: dict[str, Any] | None = None) -> int:
@@ -173,14 +209,14 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
     session, session_report = _make_session()
     log.info("%s", session_report)
     dnd = _make_dnd(settings)
-    notifier = _make_notifier()
+    from desktop_app.platform.notify import Notifier
 
-    from desktop_app.ui.controller import AppController
+    notifier = Notifier()
+
     from desktop_app.ui.tray import AppViews
 
-    controller = AppController(real_clock, schedule_clock, settings, paths, opened.store, idle_monitor,
-                               session, dnd, notifier, demo=demo, idle_report=idle_report, warnings=warnings,
-                               parent=app)
+    controller = compose(real_clock, schedule_clock, settings, paths, opened.store, idle_monitor=idle_monitor,
+                         session=session, dnd=dnd, notifier=notifier, demo=demo, warnings=warnings, parent=app)
     views = AppViews(controller, notifier, app)
     guard.set_reporter(controller.warn)
     controller.quit_requested.connect(lambda: QTimer.singleShot(0, lambda: app.exit(0)))

@@ -95,7 +95,7 @@ def test_tray_menu_in_german(qapp: Any, german: dict[str, str], profile_dir: Pat
     from PySide6.QtWidgets import QMenu
 
     from desktop_app.ui.tray_menu import TrayMenu
-    from tests.ui.test_controller_fixtures import close_controller, make_controller, profile_paths
+    from tests.support.app_parts import close_controller, make_controller, profile_paths
 
     ctl = make_controller(clock, profile_paths(profile_dir))
     ctl.start()

@@ -382,6 +382,22 @@ class DndWatcher:
                 closer()
 
 
+class NullDnd:
+    """No do-not-disturb sources: prompts are never held (a desktop where none could be built)."""
+
+    def reason(self) -> str | None:
+        return None
+
+    def apply_settings(self, settings: _DndSettings) -> None:
+        """Nothing to switch."""
+
+    def statuses(self) -> list[SourceStatus]:
+        return []
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
 def build_dnd_watcher(settings: _DndSettings | None = None, env: DesktopEnv | None = None,
                       bus: Any = None) -> DndWatcher:
     """The sources that make sense on this desktop, in cheap-first order.

@@ -224,6 +224,14 @@ class SessionWatcher(QObject):
             self._set_locked(False, f"{name} left the bus")
 
 
+class NullSession(QObject):
+    """No lock or suspend sources (no D-Bus): the same signals, never emitted."""
+
+    locked_changed = Signal(bool)
+    suspending = Signal()
+    resumed = Signal()
+
+
 def _object_path(result: list[object]) -> str | None:
     if not result:
         return None

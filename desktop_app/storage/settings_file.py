@@ -149,3 +149,18 @@ def settings_text(settings: Settings) -> str:
 def save_settings(path: Path | str, settings: Settings) -> None:
     """Write ``settings`` atomically; raises :class:`StorageError` with a plain message."""
     atomic_write_text(path, settings_text(settings), what=_("settings"))
+
+
+class SettingsFile:
+    """The settings file as the application's ``SettingsStorePort``."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    def save(self, settings: Settings) -> str | None:
+        """Write ``settings``; None, or the plain sentence of the StorageError."""
+        try:
+            save_settings(self.path, settings)
+        except Exception as exc:  # StorageError: a plain sentence
+            return str(exc)
+        return None

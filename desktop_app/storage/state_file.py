@@ -117,3 +117,16 @@ def load_state(path: Path | str, warnings: list[str] | None = None) -> dict[str,
 def save_state(path: Path | str, data: dict[str, Any]) -> None:
     """Write ``data`` (JSON-able) atomically; raises :class:`StorageError` with a plain message."""
     atomic_write_text(path, json.dumps(data, indent=1, sort_keys=True) + "\n", what=_("the app state"))
+
+
+class StateFile:
+    """The state file as the application's ``StatePort``: load and save one path."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    def load(self, warnings: list[str]) -> dict[str, Any]:
+        return load_state(self.path, warnings)
+
+    def save(self, state: dict[str, Any]) -> None:
+        save_state(self.path, state)

@@ -1,8 +1,8 @@
 """The tray menu (also used by the no-tray status window) and the one-line status text.
 
 The menu holds no rules of its own: which items apply in which stage is
-written down once in :func:`applicable`, and every item calls one method of
-the controller (:class:`MenuActions`). The same menu object serves the tray
+the command table's ``applicable`` (``application/commands.py``), and every
+item calls one method of the app (:class:`MenuActions`). The same menu object serves the tray
 icon and the status window, so both always offer the same actions.
 """
 
@@ -10,15 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Protocol
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
-from desktop_app.core.schedule import Status
+from desktop_app.application.commands import applicable
+from desktop_app.application.routines import RoutineChoice
+from desktop_app.application.status_text import format_clock, format_minutes, status_line
 from desktop_app.core.settings import PAUSE_OPTIONS, SNOOZE_OPTIONS
 from desktop_app.i18n import _
+
+#: Re-exported for the windows that still import them from here (the words live in the application).
+__all__ = ["MenuActions", "MenuState", "RoutineChoice", "TrayMenu", "applicable", "format_clock", "format_minutes",
+           "menu_text", "status_line"]
 
 
 class MenuActions(Protocol):
@@ -38,16 +43,6 @@ class MenuActions(Protocol):
 
 
 @dataclass(frozen=True)
-class RoutineChoice:
-    """A routine as menus and the chooser list it: id, title in the UI language, length."""
-
-    id: str
-    title: str
-    minutes: int = 0
-    builtin: bool = True
-
-
-@dataclass(frozen=True)
 class MenuState:
     """Everything the menu shows, taken from the controller in one go."""
 
@@ -57,86 +52,6 @@ class MenuState:
     default_routine_id: str
     has_statistics: bool = False   # the statistics window module exists
     has_settings: bool = False     # the settings dialog module exists
-
-
-def applicable(stage: str) -> dict[str, bool]:
-    """Which menu items make sense in ``stage`` (a Stage value). The one place these rules live."""
-    in_routine = stage == "in_routine"
-    return {
-        "routine": not in_routine,
-        "break_now": stage not in ("due", "in_routine"),
-        "snooze": stage in ("due", "snoozed"),
-        "skip": stage in ("due", "snoozed"),
-        "pause": not in_routine,
-        "resume": stage == "paused",
-        "standing": stage not in ("in_routine", "standing"),
-        "sitting": stage == "standing",
-    }
-
-
-def format_minutes(seconds: float) -> str:
-    """A duration in plain words: "42 min", "1 h 5 min", "less than a minute"."""
-    minutes = int(max(0.0, seconds) // 60)
-    if minutes < 1:
-        return _("less than a minute")
-    hours, rest = divmod(minutes, 60)
-    if hours == 0:
-        return _("{m} min").format(m=minutes)
-    if rest == 0:
-        return _("{h} h").format(h=hours)
-    return _("{h} h {m} min").format(h=hours, m=rest)
-
-
-def format_clock(epoch: float, now: datetime) -> str:
-    """A wall time as "14:20", or "tomorrow 09:00" when it is not today (local time of ``now``)."""
-    when = datetime.fromtimestamp(epoch, now.tzinfo)
-    hhmm = when.strftime("%H:%M")
-    if when.date() == now.date():
-        return hhmm
-    if when.date() == (now + timedelta(days=1)).date():
-        return _("tomorrow {time}").format(time=hhmm)
-    return when.strftime("%a %H:%M")
-
-
-def status_line(status: Status, now: datetime) -> str:
-    """The one-line state shown in the tooltip, the menu's first line and the status window.
-
-    ``now`` is the schedule clock's local time (simulated time in ``--demo``).
-    """
-    stage = status.stage.value
-    sitting = status.sitting_seconds
-    if stage == "due":
-        if status.deferred_reason:
-            return _("Break due · held back ({reason})").format(reason=status.deferred_reason)
-        if status.prompt_kind == "daily":
-            return _("Time for your daily session")
-        return _("Time for a break · sitting {t}").format(t=format_minutes(sitting))
-    if stage == "snoozed":
-        if status.snoozed_until:
-            return _("Snoozed until {time}").format(time=format_clock(status.snoozed_until, now))
-        return _("Snoozed")
-    if stage == "paused":
-        until = status.paused_until
-        if until is None:
-            return _("Paused")
-        when = datetime.fromtimestamp(until, now.tzinfo)
-        if when.date() == (now + timedelta(days=1)).date() and when.hour < 12:
-            return _("Paused until tomorrow")
-        return _("Paused until {time}").format(time=format_clock(until, now))
-    if stage == "in_routine":
-        return _("Routine in progress")
-    if stage == "away":
-        words = {"lock": _("screen locked"), "suspend": _("computer asleep"), "idle": _("no input")}
-        return _("Away ({why})").format(why=words.get(str(status.away_reason), _("no input")))
-    if stage == "standing":
-        return _("Standing · reminders wait until you sit again")
-    if stage == "off_hours":
-        return _("Outside working hours")
-    next_in = status.next_prompt_in_seconds
-    if next_in is None:
-        return _("Sitting {t}").format(t=format_minutes(sitting))
-    # "break in" rounds up, so it never says "0 min" while a minute is left
-    return _("Sitting {t} · break in {n}").format(t=format_minutes(sitting), n=format_minutes(next_in + 59))
 
 
 def menu_text(text: str) -> str:

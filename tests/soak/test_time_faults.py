@@ -21,15 +21,15 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QObject, Signal
 
+from desktop_app.app import compose
 from desktop_app.core import events as ev
 from desktop_app.core.player import FINISHED, RoutinePlayer, SegmentKind
 from desktop_app.core.routine import builtin_routines_dir, load_routine
 from desktop_app.core.schedule import BreakScheduler, Stage
 from desktop_app.core.settings import Settings
 from desktop_app.storage.history import open_history
-from desktop_app.ui.controller import AppController
+from tests.support.app_parts import FakeIdle, RecordingNotifier, close_controller, profile_paths
 from tests.support.fakeclock import FakeClock
-from tests.ui.test_controller_fixtures import FakeIdle, RecordingNotifier, close_controller, profile_paths
 
 pytestmark = pytest.mark.soak
 
@@ -55,8 +55,8 @@ class Rig:
         self.session = FakeSessionWatcher()
         self.idle = FakeIdle(0.0)   # a user at work: input all the time
         self.history = open_history(self.paths.history_file).store
-        self.controller = AppController(clock, clock, Settings(), self.paths, self.history, self.idle,
-                                        self.session, None, RecordingNotifier())
+        self.controller = compose(clock, clock, Settings(), self.paths, self.history, idle_monitor=self.idle,
+                                  session=self.session, notifier=RecordingNotifier())
         self.prompts: list[tuple[float, float]] = []  # (monotonic, wall) of each prompt shown
         self.controller.prompt_requested.connect(self._on_prompt_requested)
         self.controller.start()

@@ -15,8 +15,8 @@ import pytest
 
 from desktop_app.platform.paths import AppPaths
 from desktop_app.ui.controller import AppController
+from tests.support.app_parts import RecordingNotifier, close_controller, make_controller, profile_paths
 from tests.support.fakeclock import FakeClock
-from tests.ui.test_controller_fixtures import RecordingNotifier, close_controller, make_controller, profile_paths
 
 
 @pytest.fixture

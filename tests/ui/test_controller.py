@@ -13,13 +13,13 @@ from desktop_app.core import events as ev
 from desktop_app.platform.paths import AppPaths
 from desktop_app.storage.history import open_history
 from desktop_app.ui.controller import AppController
-from tests.support.fakeclock import FakeClock
-from tests.ui.test_controller_fixtures import (
+from tests.support.app_parts import (
     FakeDnd,
     RecordingNotifier,
     close_controller,
     make_controller,
 )
+from tests.support.fakeclock import FakeClock
 
 STATUS_FIELDS = ("state", "sitting_seconds", "next_prompt_in_seconds", "snoozed_until", "paused_until",
                  "idle_backend", "deferred_reason", "demo")
@@ -151,7 +151,7 @@ def test_routine_opens_the_player_and_its_end_is_a_break(ctl: AppController, clo
     assert reply["ok"] is True, reply
     assert reply["state"] == "in_routine" and reply["player_open"] is True
     assert ctl.handle_command("routine", {"id": None})["ok"] is False  # one routine at a time
-    player = ctl._player
+    player = ctl.navigator.player
     player.routine_finished.emit("hip-flexor-reset", True, 240.0, 4)
     status = ctl.handle_command("status", {})
     assert status["state"] == "working"
@@ -247,11 +247,11 @@ def test_statistics_and_settings_windows_open_through_the_controller(ctl: AppCon
     assert state.has_statistics and state.has_settings  # their modules are in this checkout
     clock.minutes(20)
     ctl.show_statistics()
-    stats = ctl._stats_window
+    stats = ctl.navigator.stats_window
     assert stats is not None and stats.isVisible()
     qtbot.addWidget(stats)
     ctl.show_settings()
-    dialog = ctl._settings_dialog
+    dialog = ctl.navigator.settings_dialog
     assert dialog is not None and dialog.isVisible()
     qtbot.addWidget(dialog)
     new = ctl.settings.replace(break_interval_minutes=30)
@@ -265,12 +265,12 @@ def test_statistics_and_settings_windows_open_through_the_controller(ctl: AppCon
 
 def test_a_player_in_compact_mode_is_not_opened_twice(ctl: AppController) -> None:
     assert ctl.open_routine("desk-break") is True
-    player = ctl._player
+    player = ctl.navigator.player
     player.enter_compact()
     assert not player.isVisible()  # only the compact tile shows
     assert ctl.handle_command("status", {})["player_open"] is True
     assert ctl.open_routine("desk-break") is True
-    assert ctl._player is player  # brought to front, not a second window
+    assert ctl.navigator.player is player  # brought to front, not a second window
     assert player.isVisible()
 
 
@@ -279,7 +279,7 @@ def test_a_finished_routine_keeps_its_summary_until_another_routine_opens(ctl: A
     from desktop_app.core.player import FINISHED
 
     ctl.open_routine("desk-break")
-    player = ctl._player
+    player = ctl.navigator.player
     for _ in range(len(player.player.segments)):
         player.skip()
     assert player.player.state == FINISHED
@@ -288,28 +288,28 @@ def test_a_finished_routine_keeps_its_summary_until_another_routine_opens(ctl: A
     assert ev.ROUTINE_COMPLETED in _kinds(paths)
     ctl.open_routine("hip-flexor-reset")
     assert not player.isVisible(), "the old summary closes when the next routine opens"
-    assert ctl._player is not player and ctl._player.isVisible()
+    assert ctl.navigator.player is not player and ctl.navigator.player.isVisible()
 
 
 def test_lock_pauses_the_player_and_unlock_resumes_it(ctl: AppController) -> None:
     from desktop_app.core.player import PAUSED, PLAYING
 
     ctl.open_routine("desk-break")
-    player = ctl._player
+    player = ctl.navigator.player
     assert player.player.state == PLAYING
-    ctl._on_session_locked_changed(True)
+    ctl.service.on_locked_changed(True)
     assert player.player.state == PAUSED
-    ctl._on_session_locked_changed(False)
+    ctl.service.on_locked_changed(False)
     assert player.player.state == PLAYING
-    ctl._on_session_suspending()
+    ctl.service.on_suspending()
     assert player.player.state == PAUSED
-    ctl._on_session_resumed()
+    ctl.service.on_resumed()
     assert player.player.state == PLAYING
 
 
 def test_settings_reach_an_open_player_at_once(ctl: AppController) -> None:
     ctl.open_routine("desk-break")
-    player = ctl._player
+    player = ctl.navigator.player
     ctl.apply_settings(ctl.settings.replace(volume_percent=20, sound_enabled=False))
     assert player.settings.volume_percent == 20
     assert player.settings.sound_enabled is False

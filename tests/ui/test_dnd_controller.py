@@ -20,14 +20,14 @@ from desktop_app.core.settings import Settings
 from desktop_app.platform.paths import AppPaths
 from desktop_app.storage.history import open_history
 from desktop_app.ui.controller import AppController
-from tests.support.fakeclock import FakeClock
-from tests.ui.test_controller_fixtures import (
+from tests.support.app_parts import (
     FakeDnd,
     FakeIdle,
     RecordingNotifier,
     close_controller,
     make_controller,
 )
+from tests.support.fakeclock import FakeClock
 
 FULLSCREEN = "a fullscreen window is active"
 

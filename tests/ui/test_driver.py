@@ -11,8 +11,8 @@ from desktop_app.core.events import Event
 from desktop_app.core.schedule import BreakScheduler
 from desktop_app.core.settings import Settings
 from desktop_app.ui.driver import MAX_SLEEP_SECONDS, CoreDriver
+from tests.support.app_parts import FakeDnd, FakeIdle, ScaledFakeClock
 from tests.support.fakeclock import FakeClock
-from tests.ui.test_controller_fixtures import FakeDnd, FakeIdle, ScaledFakeClock
 
 
 class _Sink:

@@ -15,13 +15,13 @@ from desktop_app.ui.controller import AppController
 from desktop_app.ui.status_window import StatusWindow
 from desktop_app.ui.tray import AppViews, TrayView
 from desktop_app.ui.tray_menu import TrayMenu
-from tests.support.fakeclock import FakeClock
-from tests.ui.test_controller_fixtures import (
+from tests.support.app_parts import (
     RecordingNotifier,
     close_controller,
     make_controller,
     profile_paths,
 )
+from tests.support.fakeclock import FakeClock
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 from desktop_app.platform.paths import AppPaths
 from desktop_app.ui.controller import AppController
 from desktop_app.ui.tray import LIVE_MENU_MAX_UNSEEN_TICKS, TrayView
+from tests.support.app_parts import close_controller, make_controller, profile_paths
 from tests.support.fakeclock import FakeClock
-from tests.ui.test_controller_fixtures import close_controller, make_controller, profile_paths
 
 pytestmark = pytest.mark.qt_log_ignore("systemTrayWindowChanged")  # offscreen Qt has no real tray
 

@@ -130,7 +130,7 @@ def test_menu_lists_every_loaded_routine(ctl: AppController) -> None:
     menu = TrayMenu(ctl)
     menu.refresh(ctl.menu_state())
     titles = [a.text() for a in menu.routines_menu.actions()]
-    assert len(titles) == len(ctl.routines().routines) >= 3
+    assert len(titles) == len(ctl.service.catalogue.routines()) >= 3
     assert "Hip" in menu.start_default.text()
 
 

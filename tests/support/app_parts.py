@@ -1,4 +1,4 @@
-"""Shared parts for the controller, driver and tray tests (no tests in here).
+"""Shared parts for the app, driver and tray tests: fakes for OS readings and a real app on real storage.
 
 The controller is built from real pieces: the real BreakScheduler, a real
 SQLite history and real state files in a temp profile. Only the OS readings
@@ -12,10 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from desktop_app.app import compose
 from desktop_app.core.settings import Settings
 from desktop_app.platform.paths import AppPaths, resolve_paths
 from desktop_app.storage.history import open_history
-from desktop_app.ui.controller import AppController
+from desktop_app.ui.bridge import AppBridge
 from tests.support.fakeclock import FakeClock
 
 
@@ -82,11 +83,14 @@ class RecordingNotifier:
 
 def make_controller(clock: Any, paths: AppPaths, *, idle: Any = None, dnd: Any = None,
                     notifier: Any = None, settings: Settings | None = None, schedule_clock: Any = None,
-                    history: Any = None, warnings: list[str] | None = None) -> AppController:
-    """An AppController on real storage in ``paths`` (not started yet)."""
+                    history: Any = None, warnings: list[str] | None = None) -> AppBridge:
+    """The app as ``app.compose`` wires it, on real storage in ``paths`` (not started yet).
+
+    What is not given gets the Null adapter the app would use.
+    """
     store = history if history is not None else open_history(paths.history_file).store
-    return AppController(clock, schedule_clock or clock, settings or Settings(), paths, store, idle,
-                         None, dnd, notifier, warnings=warnings)
+    return compose(clock, schedule_clock or clock, settings or Settings(), paths, store, idle_monitor=idle,
+                   dnd=dnd, notifier=notifier, warnings=warnings)
 
 
 def profile_paths(profile_dir: Path) -> AppPaths:
@@ -97,10 +101,7 @@ def profile_paths(profile_dir: Path) -> AppPaths:
     return resolved
 
 
-def close_controller(controller: AppController) -> None:
+def close_controller(controller: AppBridge) -> None:
     """Shut down and drop the windows a test may have opened."""
     controller.shutdown()
-    for window in (controller._prompt, controller._chooser, controller._player):
-        if window is not None:
-            window.hide()
-            window.deleteLater()
+    controller.navigator.close_all()

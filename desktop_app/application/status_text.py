@@ -1,0 +1,79 @@
+"""The words for the app's state: the one-line status and plain durations (pure Python, no Qt).
+
+The tray tooltip, the menu's first line, the status window, the prompt, the
+notifications and ``hipbreak status`` all say the state in these words, so
+they are written once here, in the application layer, where the service that
+builds the status JSON can use them without importing Qt.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from desktop_app.core.schedule import Status
+from desktop_app.i18n import _
+
+
+def format_minutes(seconds: float) -> str:
+    """A duration in plain words: "42 min", "1 h 5 min", "less than a minute"."""
+    minutes = int(max(0.0, seconds) // 60)
+    if minutes < 1:
+        return _("less than a minute")
+    hours, rest = divmod(minutes, 60)
+    if hours == 0:
+        return _("{m} min").format(m=minutes)
+    if rest == 0:
+        return _("{h} h").format(h=hours)
+    return _("{h} h {m} min").format(h=hours, m=rest)
+
+
+def format_clock(epoch: float, now: datetime) -> str:
+    """A wall time as "14:20", or "tomorrow 09:00" when it is not today (local time of ``now``)."""
+    when = datetime.fromtimestamp(epoch, now.tzinfo)
+    hhmm = when.strftime("%H:%M")
+    if when.date() == now.date():
+        return hhmm
+    if when.date() == (now + timedelta(days=1)).date():
+        return _("tomorrow {time}").format(time=hhmm)
+    return when.strftime("%a %H:%M")
+
+
+def status_line(status: Status, now: datetime) -> str:
+    """The one-line state shown in the tooltip, the menu's first line and the status window.
+
+    ``now`` is the schedule clock's local time (simulated time in ``--demo``).
+    """
+    stage = status.stage.value
+    sitting = status.sitting_seconds
+    if stage == "due":
+        if status.deferred_reason:
+            return _("Break due · held back ({reason})").format(reason=status.deferred_reason)
+        if status.prompt_kind == "daily":
+            return _("Time for your daily session")
+        return _("Time for a break · sitting {t}").format(t=format_minutes(sitting))
+    if stage == "snoozed":
+        if status.snoozed_until:
+            return _("Snoozed until {time}").format(time=format_clock(status.snoozed_until, now))
+        return _("Snoozed")
+    if stage == "paused":
+        until = status.paused_until
+        if until is None:
+            return _("Paused")
+        when = datetime.fromtimestamp(until, now.tzinfo)
+        if when.date() == (now + timedelta(days=1)).date() and when.hour < 12:
+            return _("Paused until tomorrow")
+        return _("Paused until {time}").format(time=format_clock(until, now))
+    if stage == "in_routine":
+        return _("Routine in progress")
+    if stage == "away":
+        words = {"lock": _("screen locked"), "suspend": _("computer asleep"), "idle": _("no input")}
+        return _("Away ({why})").format(why=words.get(str(status.away_reason), _("no input")))
+    if stage == "standing":
+        return _("Standing · reminders wait until you sit again")
+    if stage == "off_hours":
+        return _("Outside working hours")
+    next_in = status.next_prompt_in_seconds
+    if next_in is None:
+        return _("Sitting {t}").format(t=format_minutes(sitting))
+    # "break in" rounds up, so it never says "0 min" while a minute is left
+    return _("Sitting {t} · break in {n}").format(t=format_minutes(sitting), n=format_minutes(next_in + 59))

@@ -1,0 +1,249 @@
+"""The window navigator: which window is open, created on first use, and what it is wired to.
+
+Why apart from the service: what HipBreak *does* lives in
+:class:`~desktop_app.application.service.AppService` (no Qt); this module
+only opens, raises, updates and closes windows (prompt, routine chooser,
+player, statistics, settings, about) and turns their buttons into service
+calls. It implements the service's ``WindowsPort``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtWidgets import QMessageBox
+
+from desktop_app import __version__
+from desktop_app.application.service import AppService
+from desktop_app.core.clock import Clock
+from desktop_app.core.routine import Routine
+from desktop_app.core.settings import Settings
+from desktop_app.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+class WindowNavigator:
+    """Owns every window but the tray; the service asks it to show things (``WindowsPort``)."""
+
+    def __init__(self, service: AppService, clock: Clock) -> None:
+        self._service = service
+        self._clock = clock
+        self._prompt: Any = None
+        self._chooser: Any = None
+        self._player: Any = None
+        #: A finished player still showing its summary; closed when another routine opens.
+        self._finished_player: Any = None
+        self._player_geometry: bytes | None = None
+        self._stats_window: Any = None
+        self._settings_dialog: Any = None
+        self._anchor: Callable[[], QRect | None] = lambda: None
+        self._home: Callable[[], None] | None = None
+        #: "tray" or "window" (the no-tray status window); set by the views.
+        self.view_kind = "tray"
+
+    # --- what the views set ------------------------------------------------------------
+    def set_anchor(self, anchor: Callable[[], QRect | None]) -> None:
+        """Where the tray icon is on screen (the prompt opens next to it)."""
+        self._anchor = anchor
+
+    def set_home(self, home: Callable[[], None] | None) -> None:
+        """What "show" opens when no break is due (the status window when there is no tray)."""
+        self._home = home
+
+    # --- the windows, for the views and tests -------------------------------------------
+    @property
+    def prompt(self) -> Any:
+        """The prompt window, or None before the first prompt."""
+        return self._prompt
+
+    @property
+    def chooser(self) -> Any:
+        return self._chooser
+
+    @property
+    def player(self) -> Any:
+        """The player window of the routine playing now, or None."""
+        return self._player
+
+    @property
+    def stats_window(self) -> Any:
+        return self._stats_window
+
+    @property
+    def settings_dialog(self) -> Any:
+        return self._settings_dialog
+
+    # --- WindowsPort ----------------------------------------------------------------
+    def prompt_window(self) -> Any:
+        """The one prompt window, created on first use."""
+        if self._prompt is None:
+            from desktop_app.ui.prompt import PromptWindow
+
+            service = self._service
+            self._prompt = PromptWindow(service.settings.snooze_minutes)
+            self._prompt.start_requested.connect(lambda: service.open_routine(None))
+            self._prompt.snooze_requested.connect(lambda minutes: service.snooze(minutes or None))
+            self._prompt.skip_requested.connect(service.skip)
+        return self._prompt
+
+    def present_prompt(self, kind: str, sitting_seconds: float, routine_title: str) -> None:
+        prompt = self.prompt_window()
+        prompt.show_status(kind, sitting_seconds, routine_title)
+        prompt.present(self._anchor())
+
+    def update_prompt(self, kind: str, sitting_seconds: float, routine_title: str) -> None:
+        if self._prompt is not None:
+            self._prompt.show_status(kind, sitting_seconds, routine_title)
+
+    def dismiss_prompt(self) -> None:
+        if self._prompt is not None:
+            self._prompt.dismiss()
+
+    def prompt_visible(self) -> bool:
+        return bool(self._prompt is not None and self._prompt.isVisible())
+
+    def player_open(self) -> bool:
+        """True while a routine plays, also in compact mode (where the full window is hidden)."""
+        return bool(self._player is not None and self._player.is_open())
+
+    def raise_player(self) -> None:
+        if self._player is not None:
+            self._player.bring_to_front()
+
+    def open_player(self, routine: Routine, started: Callable[[], None]) -> bool:
+        """A new player window for ``routine``; ``started`` tells the service, before it shows."""
+        try:
+            from desktop_app.ui.player_window import PlayerWindow
+        except ImportError as exc:
+            log.warning("player window not available: %s", exc)
+            self._service.warn(_("The routine player is not part of this version yet."))
+            return False
+        if self._finished_player is not None:
+            self._finished_player.close()  # its summary has been seen; one player window at a time
+            self._finished_player = None
+        self._player = PlayerWindow(routine, self._service.settings, self._clock, geometry=self._player_geometry,
+                                    anchor=self._anchor())
+        # Deleted when the user closes it, not when the routine ends, so the summary page stays up.
+        self._player.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self._player.routine_finished.connect(self._on_player_routine_finished)
+        self._player.geometry_changed.connect(self._on_player_geometry_changed)
+        started()
+        self._player.show()
+        self._player.raise_()
+        return True
+
+    def _on_player_routine_finished(self, routine_id: str, completed: bool, seconds_done: float,
+                                    exercises_done: int) -> None:
+        player = self._player
+        self._player = None
+        if player is not None and completed:
+            self._finished_player = player  # still showing the summary
+        self._service.routine_finished(routine_id, completed, seconds_done, exercises_done)
+
+    def _on_player_geometry_changed(self, geometry: bytes) -> None:
+        self._player_geometry = bytes(geometry)
+
+    def player_away(self, away: bool) -> None:
+        """Lock or suspend pauses a playing routine; unlock or resume carries on."""
+        if self._player is None:
+            return
+        if away:
+            self._player.pause_for_away()
+        else:
+            self._player.resume_after_away()
+
+    def close_player(self) -> None:
+        if self._player is not None:
+            self._player.close()  # emits routine_finished (early close)
+
+    def show_home(self) -> None:
+        if self._home is not None:
+            self._home()
+        else:
+            self.show_chooser()
+
+    def apply_settings(self, settings: Settings) -> None:
+        if self._player is not None:
+            self._player.apply_settings(settings)
+        if self._prompt is not None:
+            self._prompt.set_default_snooze(settings.snooze_minutes)
+
+    def hide_windows(self) -> None:
+        for window in (self._prompt, self._chooser, self._finished_player):
+            if window is not None:
+                window.hide()
+
+    def later(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once the event loop is free (after the current IPC reply is sent)."""
+        QTimer.singleShot(0, action)
+
+    # --- windows the menu opens ----------------------------------------------------------
+    def show_chooser(self) -> None:
+        """The small list of routines to start one."""
+        from desktop_app.ui.routine_chooser import RoutineChooser
+
+        if self._chooser is None:
+            self._chooser = RoutineChooser()
+            self._chooser.chosen.connect(self._service.open_routine)
+        self._chooser.set_routines(self._service.routine_choices(), self._service.settings.prompt_routine)
+        self._chooser.show()
+        self._chooser.raise_()
+
+    def show_statistics(self) -> None:
+        """The statistics window, with the sitting stretch running now."""
+        from desktop_app.ui.stats_window import StatsWindow
+
+        live = self._live_stretch()
+        if self._stats_window is None or not self._stats_window.isVisible():
+            self._stats_window = StatsWindow(self._service.history, self._service.schedule_clock, live)
+        else:
+            self._stats_window.set_live(live)
+        self._stats_window.show()
+        self._stats_window.raise_()
+
+    def _live_stretch(self) -> Any:
+        """The sitting stretch running now, which the history only gets when it ends."""
+        from desktop_app.core.stats import LiveStretch
+
+        status = self._service.status()
+        if status.sitting_since is None:
+            return None
+        return LiveStretch(status.sitting_since, self._service.schedule_clock.time(), status.sitting_seconds)
+
+    def show_settings(self) -> None:
+        """The settings dialog."""
+        from desktop_app.ui.settings_dialog import SettingsDialog
+
+        if self._settings_dialog is not None and self._settings_dialog.isVisible():
+            self._settings_dialog.raise_()
+            return
+        service = self._service
+        dialog = SettingsDialog(service.settings, service.save_settings, service.catalogue.reload(),
+                                routines_dir=service.catalogue.user_dir)
+        dialog.settings_applied.connect(service.apply_settings)
+        self._settings_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+
+    def show_about(self) -> None:
+        """About & safety: the shared "About these stretches" page."""
+        try:
+            from desktop_app.ui.about_dialog import show_about_stretches
+        except ImportError:
+            text = _("HipBreak {v} reminds you to stand up and stretch. The stretches should feel gentle; "
+                     "stop if anything hurts, and ask a health professional if you are unsure.")
+            QMessageBox.information(None, _("About HipBreak"), text.format(v=__version__))
+            return
+        show_about_stretches(None)
+
+    def close_all(self) -> None:
+        """Hide and drop every window (tests, after shutdown)."""
+        for window in (self._prompt, self._chooser, self._player, self._finished_player,
+                       self._stats_window, self._settings_dialog):
+            if window is not None:
+                window.hide()
+                window.deleteLater()
