@@ -324,18 +324,18 @@ class AppService:
             log.warning("history close failed: %s", exc)
 
     # --- prompt --------------------------------------------------------------------
-    def _present_prompt(self, status: Status) -> None:
-        self._windows.present_prompt(status.prompt_kind or "hourly", status.sitting_seconds,
-                                     self.catalogue.title(status.prompt_routine_id))
+    def _present_prompt(self, status: Status, requested: bool = True) -> bool:
+        return self._windows.present_prompt(status.prompt_kind or "hourly", status.sitting_seconds,
+                                            self.catalogue.title(status.prompt_routine_id), requested)
 
     def _show_prompt(self) -> None:
         status = self.scheduler.status()
         if status.stage != Stage.DUE:
             return
-        self._present_prompt(status)
+        notified = self._present_prompt(status, requested=False)
         kind = status.prompt_kind or "hourly"
         self._listener.prompt_requested(kind)
-        if self._settings.notifications_enabled:
+        if self._settings.notifications_enabled and not notified:
             title = _("Time for your daily session") if kind == "daily" else _("Time for a break")
             body = _("You have been sitting for {t}. Start “{r}”, snooze or skip from the prompt.").format(
                 t=format_minutes(status.sitting_seconds), r=self.catalogue.title(status.prompt_routine_id))

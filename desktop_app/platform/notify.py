@@ -27,7 +27,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -211,6 +211,53 @@ class Notifier:
             if result is not None:
                 log.info("notify: notify-send failed: %s", result.stderr.strip()[:300])
         return False
+
+    def notify_with_actions(self, title: str, body: str, actions: Sequence[tuple[str, str]], *,
+                            urgency: int = 2, replaces_id: int = 0) -> int | None:
+        """A notification with buttons (``(key, label)`` pairs); the server's id, or None when not sent.
+
+        The answer comes back as the server's ``ActionInvoked(id, key)`` signal (see
+        ``platform/notification_prompt.py``). Sent only where the server says it has ``actions``;
+        urgency 2 (critical) keeps the banner up until the person answers on GNOME and KDE.
+        """
+        self.last_id = None
+        if not self.uses_freedesktop or not self._service_available():
+            return None
+        if "actions" not in self._capabilities_list():
+            log.info("notify: the notification server has no buttons (actions)")
+            return None
+        gdbus = shutil.which("gdbus")
+        if not gdbus:
+            return None
+        if "body-markup" in self._capabilities_list():
+            body = html.escape(body, quote=False)
+        flat = ", ".join(_gvariant_string(part) for pair in actions for part in pair)
+        hints = f"{{'urgency': <byte {max(0, min(2, urgency))}>, 'desktop-entry': <'hipbreak'>}}"
+        args = [gdbus, "call", "--session", "--dest", SERVICE, "--object-path", OBJECT_PATH,
+                "--method", f"{INTERFACE}.Notify", "--timeout", str(max(1, int(self._call_timeout))),
+                _gvariant_string(self.app_name), f"uint32 {max(0, replaces_id)}",
+                _gvariant_string(str(self.app_icon) if self.app_icon else ""), _gvariant_string(title),
+                _gvariant_string(body), f"@as [{flat}]", hints, "0"]
+        result = self._run(args, dict(self._environ))
+        if result is None or result.returncode != 0:
+            if result is not None:
+                log.info("notify: gdbus failed: %s", result.stderr.strip()[:300])
+            return None
+        digits = "".join(ch for ch in result.stdout.split(",")[0] if ch.isdigit())
+        self.last_id = int(digits) if digits else None
+        self.last_route = "dbus"
+        return self.last_id
+
+    def close_notification(self, notification_id: int) -> bool:
+        """Take notification ``notification_id`` off the screen (``CloseNotification``)."""
+        gdbus = shutil.which("gdbus")
+        if not gdbus or notification_id <= 0 or not self._bus_address():
+            return False
+        args = [gdbus, "call", "--session", "--dest", SERVICE, "--object-path", OBJECT_PATH,
+                "--method", f"{INTERFACE}.CloseNotification", "--timeout", str(max(1, int(self._call_timeout))),
+                f"uint32 {notification_id}"]
+        result = self._run(args, dict(self._environ))
+        return result is not None and result.returncode == 0
 
     def _run(self, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str] | None:
         try:

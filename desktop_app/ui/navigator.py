@@ -81,19 +81,22 @@ class WindowNavigator:
     def prompt_window(self) -> Any:
         """The one prompt window, created on first use."""
         if self._prompt is None:
-            from desktop_app.ui.prompt import PromptWindow
+            from desktop_app.ui.prompt_presenter import make_prompt
 
             service = self._service
-            self._prompt = PromptWindow(service.settings.snooze_minutes)
+            # a window, or on Wayland without XWayland a notification with buttons (ui/prompt_presenter.py)
+            self._prompt = make_prompt(service.settings.snooze_minutes)
             self._prompt.start_requested.connect(lambda: service.open_routine(None))
             self._prompt.snooze_requested.connect(lambda minutes: service.snooze(minutes or None))
             self._prompt.skip_requested.connect(service.skip)
         return self._prompt
 
-    def present_prompt(self, kind: str, sitting_seconds: float, routine_title: str) -> None:
+    def present_prompt(self, kind: str, sitting_seconds: float, routine_title: str,
+                       requested: bool = True) -> bool:
         prompt = self.prompt_window()
         prompt.show_status(kind, sitting_seconds, routine_title)
-        prompt.present(self._anchor())
+        prompt.present(self._anchor(), requested)
+        return bool(getattr(prompt, "notifies_itself", False))
 
     def update_prompt(self, kind: str, sitting_seconds: float, routine_title: str) -> None:
         if self._prompt is not None:

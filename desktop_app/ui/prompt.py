@@ -10,6 +10,17 @@ click could never give the prompt focus, and its keys (Enter starts, Esc
 snoozes, S skips, all handled in ``keyPressEvent`` so they work whichever
 button has focus) must work once the user clicks it.
 
+Its keys are armed only by a deliberate act: a mouse press on the prompt, or the
+window becoming active later than :data:`ACTIVATION_GRACE_MS` after it appeared
+(the person switched to it, e.g. with Alt+Tab). A compositor that hands a new
+window the focus anyway (GNOME or KDE on Wayland through Qt's wayland plugin)
+does it at once, so the keys meant for the person's editor are swallowed, never
+taken as an answer. Every (re)presentation disarms them again.
+
+Sizes come from the layout (never a fixed size): the window can grow but never
+shrink below its content, so nothing is clipped at any scale factor, in German,
+or under a client-side title bar.
+
 The window only reports what was chosen (signals); the controller decides
 what that means. Closing it with the title-bar button counts as a snooze by
 the default amount, exactly like Esc, so the reminder is never silently lost.
@@ -17,12 +28,13 @@ the default amount, exactly like Esc, so the reminder is never silently lost.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QGuiApplication, QKeyEvent, QPalette, QShowEvent
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QGuiApplication, QKeyEvent, QMouseEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QMenu,
     QPushButton,
     QSizePolicy,
@@ -41,6 +53,10 @@ MARGIN = 12
 SPACING = 8
 ACCENT_WIDTH = 6
 BUTTON_HEIGHT = 32
+#: A window activated this soon after it appeared was activated by the compositor, not the person.
+ACTIVATION_GRACE_MS = 1500
+#: Key events that are swallowed while the prompt's keys are not armed.
+_KEY_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride)
 #: Room left free beside a tray at the right edge, where notification daemons
 #: (dunst, KDE, Xfce) put their bubbles, so the prompt and its notification never overlap.
 NOTIFICATION_COLUMN = 360
@@ -88,6 +104,9 @@ class PromptWindow(QWidget):
         self._default_snooze = default_snooze_minutes
         self._answered = False
         self._kind = "hourly"
+        #: Whether Enter/Esc/S (and Space on a button) answer; see the module docstring.
+        self._keys_armed = False
+        self._shown_at = QElapsedTimer()
 
         self.heading = QLabel()
         self.heading.setObjectName("promptHeading")
@@ -132,7 +151,7 @@ class PromptWindow(QWidget):
         buttons.setSpacing(SPACING)
         for button in (self.start_button, self.snooze_button, self.skip_button):
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            button.setFixedHeight(BUTTON_HEIGHT)
+            button.setMinimumHeight(BUTTON_HEIGHT)
             buttons.addWidget(button, 1)
         texts = QVBoxLayout()
         texts.addWidget(self.heading)
@@ -147,9 +166,14 @@ class PromptWindow(QWidget):
         outer.setSpacing(SPACING)
         outer.addWidget(self.accent)
         outer.addLayout(texts)
+        # the layout sets the window's minimum size from its content: never smaller than the text
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        for child in self.findChildren(QWidget):
+            child.installEventFilter(self)
 
         self.set_default_snooze(default_snooze_minutes)
         self.show_status("hourly", 0.0, "")
+        self.disarm_keys()
 
     # --- content -----------------------------------------------------------------
     def set_default_snooze(self, minutes: int) -> None:
@@ -189,10 +213,14 @@ class PromptWindow(QWidget):
         return self._kind
 
     # --- showing -----------------------------------------------------------------
-    def present(self, near: QRect | None = None) -> None:
-        """Show the prompt (again) near ``near`` (the tray icon), without taking keyboard focus."""
+    def present(self, near: QRect | None = None, requested: bool = True) -> None:
+        """Show the prompt (again) near ``near`` (the tray icon), without taking keyboard focus.
+
+        ``requested`` (the person asked, or the schedule did) changes nothing for the window;
+        the notification prompt (``ui/prompt_presenter.py``) tells the two apart."""
         self._answered = False
-        self.setFixedSize(self.sizeHint().expandedTo(self.minimumSizeHint()))
+        self.disarm_keys()
+        self.adjustSize()  # the layout's size for the current text and fonts
         self.move(self._position(near))
         if self.isMinimized():
             self.showNormal()  # minimized ("show desktop") still counts as visible to Qt
@@ -223,6 +251,48 @@ class PromptWindow(QWidget):
         x = max(area.left() + margin, min(x, area.right() - size.width() - margin))
         y = max(area.top() + margin, min(y, area.bottom() - size.height() - margin))
         return QPoint(x, y)
+
+    # --- keys armed only by a deliberate act --------------------------------------
+    @property
+    def keys_armed(self) -> bool:
+        """Whether the keyboard answers the prompt now."""
+        return self._keys_armed
+
+    def disarm_keys(self) -> None:
+        """Keys do nothing until the person clicks the prompt or switches to it."""
+        self._keys_armed = False
+        self._shown_at.start()
+        self.hint_label.setText(_("After a click: Enter starts · Esc snoozes · S skips"))
+
+    def arm_keys(self) -> None:
+        """A deliberate act: from now on Enter starts, Esc snoozes and S skips."""
+        if not self._keys_armed:
+            self._keys_armed = True
+            self.hint_label.setText(_("Enter starts · Esc snoozes · S skips"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress:
+            self.arm_keys()
+        elif kind in _KEY_EVENTS and not self._keys_armed:
+            return True  # a key meant for another window: never an answer
+        return False
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.arm_keys()
+        super().mousePressEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if (event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and self.isVisible()
+                and self._shown_at.isValid() and self._shown_at.elapsed() > ACTIVATION_GRACE_MS):
+            self.arm_keys()  # the person switched to the prompt themselves
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() in _KEY_EVENTS and not self._keys_armed:
+            event.accept()
+            return True
+        return super().event(event)
 
     def dismiss(self) -> None:
         """Close without reporting an answer (the core already left the due stage)."""

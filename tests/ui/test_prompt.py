@@ -56,10 +56,38 @@ def test_keys_enter_starts_escape_snoozes_s_skips(qtbot: QtBot) -> None:
     for key, expected in ((Qt.Key.Key_Return, ("start", 0)), (Qt.Key.Key_Enter, ("start", 0)),
                           (Qt.Key.Key_Escape, ("snooze", 0)), (Qt.Key.Key_S, ("skip", 0))):
         window, answers = _prompt(qtbot)
-        window.activateWindow()  # what a click does for the user
+        qtbot.mouseClick(window.heading, Qt.MouseButton.LeftButton)  # the deliberate click arms the keys
+        window.activateWindow()  # what that click does for the user
         qtbot.waitActive(window)
         qtbot.keyClick(window, key)
         assert answers == [expected], key
+
+
+def test_keys_do_nothing_until_the_prompt_is_clicked(qtbot: QtBot) -> None:
+    """A compositor may hand the new prompt the focus; keys typed for another app then must not answer."""
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Escape, Qt.Key.Key_S, Qt.Key.Key_Space):
+        window, answers = _prompt(qtbot)
+        window.activateWindow()  # as GNOME and KWin do on Wayland, at once
+        qtbot.waitActive(window)
+        assert not window.keys_armed
+        qtbot.keyClick(window, key)
+        qtbot.keyClick(window.start_button, key)  # even with a button focused (Space presses buttons)
+        assert answers == [], key
+        assert window.isVisible()
+        assert "After a click" in window.hint_label.text()
+        qtbot.mouseClick(window.heading, Qt.MouseButton.LeftButton)
+        assert window.keys_armed
+        assert "After a click" not in window.hint_label.text()
+
+
+def test_presenting_again_disarms_the_keys(qtbot: QtBot) -> None:
+    window, answers = _prompt(qtbot)
+    qtbot.mouseClick(window.heading, Qt.MouseButton.LeftButton)
+    assert window.keys_armed
+    window.present(None)  # a repeat prompt: the person may be typing elsewhere again
+    assert not window.keys_armed
+    qtbot.keyClick(window, Qt.Key.Key_S)
+    assert answers == []
 
 
 def test_a_second_answer_is_ignored(qtbot: QtBot) -> None:
