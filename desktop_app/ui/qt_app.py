@@ -16,6 +16,7 @@ that timer; windows that are open keep their cache.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 from collections.abc import Callable, Sequence
@@ -34,7 +35,13 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     """The QApplication (or the existing one), set up for an app that lives in the tray."""
     app = QApplication.instance()
     if app is None:
+        from desktop_app.platform.prompt_mode import apply_prompt_mode
+        from desktop_app.ui.prompt_presenter import remember_prompt_mode
+
+        # Wayland with XWayland: the UI goes through xcb; Qt reads QT_QPA_PLATFORM only now
+        chosen = apply_prompt_mode(os.environ)
         app = QApplication(list(argv) if argv is not None else ["hipbreak"])
+        remember_prompt_mode(app, chosen)
     assert isinstance(app, QApplication)
     app.setApplicationName("HipBreak")
     app.setApplicationDisplayName("HipBreak")
