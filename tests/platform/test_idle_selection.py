@@ -61,9 +61,12 @@ def test_plan_per_platform() -> None:
     assert [n for n, _ in idle_probe_plan(detect_desktop_env({}, platform="win32"))] == ["windows"]
     assert [n for n, _ in idle_probe_plan(detect_desktop_env({}, platform="darwin"))] == ["macos"]
     plan = idle_probe_plan(detect_desktop_env(BARE_X11, platform="linux"))
-    assert plan == [("gnome", None), ("freedesktop", None), ("x11", None)]
-    wayland_plan = dict(idle_probe_plan(detect_desktop_env(SWAY, platform="linux")))
-    assert wayland_plan["x11"] is not None and "Wayland" in wayland_plan["x11"]
+    assert plan[:3] == [("gnome", None), ("freedesktop", None), ("x11", None)]
+    assert plan[3][0] == "wayland" and plan[3][1] is not None  # skipped outside Wayland
+    wayland_plan = idle_probe_plan(detect_desktop_env(SWAY, platform="linux"))
+    # on Wayland the protocol comes before freedesktop: KWin answers GetSessionIdleTime with "not supported"
+    assert [n for n, _ in wayland_plan] == ["gnome", "wayland", "freedesktop", "x11"]
+    assert dict(wayland_plan)["x11"] is not None and "Wayland" in dict(wayland_plan)["x11"]
 
 
 def test_gnome_wayland_picks_mutter_even_if_others_work() -> None:
@@ -73,12 +76,22 @@ def test_gnome_wayland_picks_mutter_even_if_others_work() -> None:
     assert report == "idle: gnome (gnome backend)"
 
 
+def test_kde_wayland_picks_the_wayland_protocol_before_freedesktop() -> None:
+    monitor, report = select_idle_monitor(KDE_WAYLAND, factories={
+        "gnome": _absent("org.gnome.Mutter.IdleMonitor is not on the session bus"),
+        "wayland": _works("wayland"), "freedesktop": _works("freedesktop"), "x11": _works("x11")})
+    assert monitor.name == "wayland"
+    assert "not used: gnome: org.gnome.Mutter.IdleMonitor is not on the session bus" in report
+
+
 def test_kde_falls_through_to_freedesktop_and_says_what_was_tried() -> None:
     monitor, report = select_idle_monitor(KDE_WAYLAND, factories={
         "gnome": _absent("org.gnome.Mutter.IdleMonitor is not on the session bus"),
+        "wayland": _absent("the Wayland compositor offers neither ext-idle-notify-v1 nor org_kde_kwin_idle"),
         "freedesktop": _works("freedesktop"), "x11": _works("x11")})
     assert monitor.name == "freedesktop"
     assert "not used: gnome: org.gnome.Mutter.IdleMonitor is not on the session bus" in report
+    assert "wayland: the Wayland compositor offers neither" in report
 
 
 def test_bare_x11_uses_xscreensaver_and_a_crashing_backend_is_skipped() -> None:
@@ -92,12 +105,13 @@ def test_wayland_without_gnome_or_kde_falls_back_to_null_and_says_so() -> None:
     x11_calls: list[object] = []
     monitor, report = select_idle_monitor(SWAY, factories={
         "gnome": _absent("not on the bus"), "freedesktop": _absent("not on the bus"),
+        "wayland": _absent("the Wayland compositor offers neither ext-idle-notify-v1 nor org_kde_kwin_idle"),
         "x11": lambda env: x11_calls.append(env) or _Working("x11")})
     assert monitor.name == "none"
     assert not x11_calls  # XWayland's idle time would be wrong, so it is not even tried
     assert report.startswith("idle: none. Idle time cannot be read in this Wayland session (Wayland, sway)")
     assert "Sitting time pauses only for screen lock and suspend." in report
-    with pytest.raises(IdleUnavailable, match="only GNOME and KDE"):
+    with pytest.raises(IdleUnavailable, match="neither an idle protocol"):
         monitor.idle_seconds()
     monitor.start_watch(60, lambda idle: None, lambda: None)  # a harmless no-op, never a crash
     assert not monitor.supports_push

@@ -15,10 +15,16 @@ Probe order and why:
    ``KIdleTime::idleTime()``). KDE's KIdleTime itself is a C++ library with
    no D-Bus service of its own, so there is no separate ``org.kde.KIdleTime``
    backend: this call *is* KIdleTime's reading.
-3. ``x11``: the XScreenSaver extension via ctypes, on any X11 session. Skipped
+3. ``wayland``: the compositor's ``ext-idle-notify-v1`` (or KDE's older
+   ``org_kde_kwin_idle``) on our own Wayland connection, push events only.
+   On Wayland it comes *before* ``freedesktop``: KWin on Wayland answers
+   ``GetSessionIdleTime`` with "not supported on this platform", and wlroots
+   compositors (sway, Hyprland, labwc) have only the protocol. Skipped outside
+   Wayland.
+4. ``x11``: the XScreenSaver extension via ctypes, on any X11 session. Skipped
    on Wayland, where XWayland only sees input to X11 windows.
-4. ``windows`` (GetLastInputInfo) and ``macos`` (CGEventSource), on those systems.
-5. ``none``: no idle data; lock and suspend still count as away.
+5. ``windows`` (GetLastInputInfo) and ``macos`` (CGEventSource), on those systems.
+6. ``none``: no idle data; lock and suspend still count as away.
 
 Polling backends run no timers of their own: the app asks the scheduler when
 to read next (``BreakScheduler.idle_poll_delay``) and calls ``idle_seconds()``
@@ -50,7 +56,7 @@ class IdleMonitor(ABC):
     re-entrantly from inside ``start_watch``). Callbacks must return quickly.
     """
 
-    #: Short backend id: gnome, freedesktop, x11, windows, macos or none.
+    #: Short backend id: gnome, freedesktop, wayland, x11, windows, macos or none.
     name: str = ""
     #: One plain line for reports, e.g. "GNOME Mutter IdleMonitor over D-Bus".
     description: str = ""
@@ -94,7 +100,10 @@ def idle_probe_plan(env: DesktopEnv) -> list[tuple[str, str | None]]:
         x11_skip = _("skipped: on Wayland, X11 idle time only sees input to X11 windows")
     else:
         x11_skip = _("skipped: no X11 display")
-    return [("gnome", None), ("freedesktop", None), ("x11", x11_skip)]
+    if env.is_wayland:
+        return [("gnome", None), ("wayland", None), ("freedesktop", None), ("x11", x11_skip)]
+    return [("gnome", None), ("freedesktop", None), ("x11", x11_skip),
+            ("wayland", _("skipped: not a Wayland session"))]
 
 
 def _default_factories() -> dict[str, Factory]:
@@ -109,6 +118,11 @@ def _default_factories() -> dict[str, Factory]:
         from desktop_app.platform.idle.freedesktop import FreedesktopIdleMonitor
 
         return FreedesktopIdleMonitor()
+
+    def wayland(env: DesktopEnv) -> IdleMonitor:
+        from desktop_app.platform.idle.wayland import WaylandIdleMonitor
+
+        return WaylandIdleMonitor(env.wayland_display)
 
     def x11(env: DesktopEnv) -> IdleMonitor:
         from desktop_app.platform.idle.x11 import X11IdleMonitor
@@ -125,14 +139,15 @@ def _default_factories() -> dict[str, Factory]:
 
         return MacIdleMonitor()
 
-    return {"gnome": gnome, "freedesktop": freedesktop, "x11": x11, "windows": windows, "macos": macos}
+    return {"gnome": gnome, "freedesktop": freedesktop, "wayland": wayland, "x11": x11, "windows": windows,
+            "macos": macos}
 
 
 def _null_reason(env: DesktopEnv) -> str:
     if env.is_wayland:
-        return _("Idle time cannot be read in this Wayland session ({session}): only GNOME and KDE "
-                 "offer it to apps. Sitting time pauses only for screen lock and suspend.").format(
-            session=env.describe())
+        return _("Idle time cannot be read in this Wayland session ({session}): the compositor offers "
+                 "neither an idle protocol (ext-idle-notify-v1) nor a D-Bus idle service. Sitting time "
+                 "pauses only for screen lock and suspend.").format(session=env.describe())
     return _("No way to read idle time was found ({session}). Sitting time pauses only for "
              "screen lock and suspend.").format(session=env.describe())
 
