@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from desktop_app import __version__
-from desktop_app.commands import COMMANDS, PAUSE_RANGE, SNOOZE_RANGE, CommandError, request
+from desktop_app.application.commands import COMMANDS, ArgSpec, CommandError, CommandSpec, request
 from desktop_app.i18n import _, ngettext
 
 EXIT_OK = 0
@@ -38,8 +38,8 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NOT_RUNNING = 3
 
-#: Commands served by the running app: CLI name -> wire name.
-APP_COMMANDS = {spec.cli_name: spec.name for spec in COMMANDS.values() if spec.name not in ("show", "status")}
+#: Commands served by the running app, as the command line names them: CLI name -> wire name.
+APP_COMMANDS = {spec.cli_name: spec.name for spec in COMMANDS.values() if spec.in_cli}
 
 
 class CliError(Exception):
@@ -61,30 +61,43 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(_("{problem} (see 'hipbreak --help').").format(problem=problem), EXIT_USAGE)
 
 
-def _minutes(low: int, high: int) -> Callable[[str], int]:
+def _whole_number(low: int | None, high: int | None) -> Callable[[str], int]:
+    """An argparse type: a whole number within the table's bounds, or one plain sentence."""
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(
                 _("must be a whole number, got '{text}'").format(text=text[:20])) from None
-        if not low <= value <= high:
+        if (low is not None and value < low) or (high is not None and value > high):
             raise argparse.ArgumentTypeError(
                 _("must be between {low} and {high}, got {value}").format(low=low, high=high, value=value))
         return value
     return parse
 
 
-def _days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("must be a whole number, got '{text}'").format(text=text[:20])) from None
-    if not 1 <= value <= 3660:
-        raise argparse.ArgumentTypeError(
-            _("must be between {low} and {high}, got {value}").format(low=1, high=3660, value=value))
-    return value
+def _add_arguments(parser: argparse.ArgumentParser, args: Sequence[ArgSpec]) -> None:
+    """The command line of one command, read from its arguments in the table.
+
+    ``int``/``routine_id``/``file`` are positionals (optional unless required),
+    ``option`` ints are ``--name N``, bools are flags, ``choice`` picks one word;
+    arguments marked ``either_or`` go into one mutually exclusive group.
+    """
+    group = parser.add_mutually_exclusive_group() if any(arg.either_or for arg in args) else None
+    for arg in args:
+        target: Any = group if arg.either_or and group is not None else parser
+        text = arg.help() if arg.help is not None else None
+        if arg.kind == "bool":
+            target.add_argument(arg.cli_flag, action="store_true", help=text)
+        elif arg.kind == "int" and arg.option:
+            target.add_argument(arg.cli_flag, type=_whole_number(arg.minimum, arg.maximum), default=arg.default,
+                                help=text)
+        elif arg.kind == "int":
+            target.add_argument(arg.name, nargs="?", type=_whole_number(arg.minimum, arg.maximum), help=text)
+        elif arg.kind == "choice":
+            target.add_argument(arg.name, choices=arg.choices, help=text)
+        else:
+            target.add_argument(arg.name, nargs=None if arg.required else "?", help=text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,41 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("start a demo: a 60x faster clock and a throwaway profile"))
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
 
-    status = sub.add_parser("status", help=_("show the running app's state"))
-    status.add_argument("--json", action="store_true", help=_("print the state as JSON"))
-
-    routine = sub.add_parser("routine", help=_("start a routine (starts the app if needed)"))
-    routine.add_argument("id", nargs="?", help=_("routine id (default: the one the prompt offers)"))
-
-    snooze = sub.add_parser("snooze", help=_("snooze the break"))
-    snooze.add_argument("minutes", nargs="?", type=_minutes(*SNOOZE_RANGE),
-                        help=_("minutes (default: the snooze setting)"))
-    sub.add_parser("skip", help=_("skip this break"))
-    pause = sub.add_parser("pause", help=_("pause reminders"))
-    how_long = pause.add_mutually_exclusive_group()
-    how_long.add_argument("minutes", nargs="?", type=_minutes(*PAUSE_RANGE), help=_("minutes"))
-    how_long.add_argument("--until-tomorrow", action="store_true", help=_("pause until tomorrow morning"))
-    sub.add_parser("resume", help=_("turn reminders back on"))
-    sub.add_parser("standing", help=_("standing mode on: reminders wait until you sit again"))
-    sub.add_parser("sitting", help=_("standing mode off"))
-    sub.add_parser("break-now", help=_("show the break prompt now"))
-    sub.add_parser("quit", help=_("quit the running app"))
-
-    routines = sub.add_parser("routines", help=_("list built-in and your own routines (app not needed)"))
-    routines.add_argument("--json", action="store_true", help=_("print the list as JSON"))
-    check = sub.add_parser("check-routine",
-                           help=_("check a routine file: exit 0 if valid, 2 with every error"))
-    check.add_argument("file", help=_("the routine file (.json)"))
-
-    doctor = sub.add_parser("doctor", help=_("report what this desktop supports and where files are"))
-    doctor.add_argument("--json", action="store_true", help=_("print the report as JSON"))
-    stats = sub.add_parser("stats", help=_("print break statistics (app not needed)"))
-    fmt = stats.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help=_("print JSON"))
-    fmt.add_argument("--csv", action="store_true", help=_("print CSV, one row per day"))
-    stats.add_argument("--days", type=_days, default=7, help=_("how many days back (default 7)"))
-    autostart = sub.add_parser("autostart", help=_("start HipBreak at login: on, off or status"))
-    autostart.add_argument("action", choices=("on", "off", "status"))
+    local = (spec for spec, _run in LOCAL_COMMANDS.values())
+    for spec in (*(spec for spec in COMMANDS.values() if spec.in_cli), *local):
+        command = sub.add_parser(spec.cli_name, help=spec.help())
+        _add_arguments(command, (*spec.args, *spec.cli_options))
     return parser
 
 
@@ -310,39 +292,17 @@ def _require_known_routine(routine_id: str) -> None:
             id=routine_id, known=known), EXIT_USAGE)
 
 
-def _confirmation(command: str, args: argparse.Namespace) -> str:
-    if command == "snooze":
-        return _("Snoozed.")
-    if command == "skip":
-        return _("Skipped this break.")
-    if command == "pause":
-        return _("Paused reminders.")
-    if command == "resume":
-        return _("Reminders are back on.")
-    if command == "standing":
-        return _("Standing mode is on.")
-    if command == "sitting":
-        return _("Standing mode is off.")
-    if command == "break-now":
-        return _("Showing the break prompt.")
-    return _("HipBreak is quitting.")
-
-
 def _cmd_app(args: argparse.Namespace) -> int:
-    command = args.command
-    wire = APP_COMMANDS[command]
-    fields: dict[str, Any] = {}
-    if command in ("snooze", "pause"):
-        fields["minutes"] = args.minutes
-    if command == "pause":
-        fields["until_tomorrow"] = bool(args.until_tomorrow)
+    """Any command of the running app: its arguments from the table, sent, confirmed in words."""
+    spec = COMMANDS[APP_COMMANDS[args.command]]
+    fields = {arg.name: getattr(args, arg.name) for arg in spec.args}
     try:
-        message = request(wire, **fields)
+        message = request(spec.name, **fields)
     except CommandError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     reply = _ok_or_raise(_send(message))
-    if command == "quit" or "state" not in reply:
-        print(_confirmation(command, args))
+    if "state" not in reply and spec.confirmation is not None:  # quit: the app answers, then leaves
+        print(spec.confirmation())
     else:
         print(status_text(reply))
     return EXIT_OK
@@ -435,6 +395,43 @@ def _cmd_autostart(args: argparse.Namespace) -> int:
     return int(module.main(args.action))
 
 
+#: App commands whose command line does more than send and confirm.
+_CLI_SPECIAL: dict[str, Callable[[argparse.Namespace], int]] = {
+    "status": _cmd_status,     # prints the state, or JSON
+    "routine": _cmd_routine,   # starts the app when it is not running
+}
+
+_JSON = ArgSpec("json", "bool", nullable=False, default=False, help=lambda: _("print the report as JSON"))
+
+#: Commands that work on files here, without the app (and without a display): the same
+#: declarations as the app's table, each with the handler that runs it in this process.
+LOCAL_COMMANDS: dict[str, tuple[CommandSpec, Callable[[argparse.Namespace], int]]] = {
+    spec.cli_name: (spec, handler)
+    for spec, handler in (
+        (CommandSpec("routines", lambda: _("list built-in and your own routines (app not needed)"),
+                     cli_options=(ArgSpec("json", "bool", default=False, help=lambda: _("print the list as JSON")),)),
+         _cmd_routines),
+        (CommandSpec("check_routine", lambda: _("check a routine file: exit 0 if valid, 2 with every error"),
+                     cli_options=(ArgSpec("file", "file", required=True,
+                                          help=lambda: _("the routine file (.json)")),)),
+         _cmd_check_routine),
+        (CommandSpec("doctor", lambda: _("report what this desktop supports and where files are"),
+                     cli_options=(_JSON,)),
+         _cmd_doctor),
+        (CommandSpec("stats", lambda: _("print break statistics (app not needed)"),
+                     cli_options=(ArgSpec("json", "bool", default=False, either_or=True, help=lambda: _("print JSON")),
+                                  ArgSpec("csv", "bool", default=False, either_or=True,
+                                          help=lambda: _("print CSV, one row per day")),
+                                  ArgSpec("days", "int", default=7, minimum=1, maximum=3660, option=True,
+                                          help=lambda: _("how many days back (default 7)")))),
+         _cmd_stats),
+        (CommandSpec("autostart", lambda: _("start HipBreak at login: on, off or status"),
+                     cli_options=(ArgSpec("action", "choice", choices=("on", "off", "status"), required=True),)),
+         _cmd_autostart),
+    )
+}
+
+
 def run(argv: Sequence[str]) -> int:
     """Parse and run; raises :class:`CliError` for anything to report."""
     args = build_parser().parse_args(list(argv))
@@ -444,20 +441,9 @@ def run(argv: Sequence[str]) -> int:
                        EXIT_USAGE)
     if command is None:
         return _cmd_start(args)
-    if command == "status":
-        return _cmd_status(args)
-    if command == "routine":
-        return _cmd_routine(args)
-    if command in APP_COMMANDS:
-        return _cmd_app(args)
-    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
-        "routines": _cmd_routines,
-        "check-routine": _cmd_check_routine,
-        "doctor": _cmd_doctor,
-        "stats": _cmd_stats,
-        "autostart": _cmd_autostart,
-    }
-    return handlers[command](args)
+    if command in LOCAL_COMMANDS:
+        return LOCAL_COMMANDS[command][1](args)
+    return _CLI_SPECIAL.get(command, _cmd_app)(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
