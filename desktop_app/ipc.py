@@ -37,8 +37,8 @@ from typing import Any
 from PySide6.QtCore import QDir, QLockFile, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from desktop_app import commands
-from desktop_app.commands import MAX_MESSAGE_BYTES, CommandError
+from desktop_app.application import commands
+from desktop_app.application.commands import MAX_MESSAGE_BYTES, CommandError
 from desktop_app.i18n import _
 
 log = logging.getLogger(__name__)

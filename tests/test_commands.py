@@ -12,14 +12,48 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_app import commands
-from desktop_app.commands import COMMANDS, MAX_MESSAGE_BYTES, CommandError, parse_request, validate
+from desktop_app.application import commands
+from desktop_app.application.commands import (
+    COMMANDS,
+    MAX_MESSAGE_BYTES,
+    CommandError,
+    applicable,
+    parse_request,
+    validate,
+)
+from desktop_app.core.schedule import Stage
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_command_table_is_the_documented_one() -> None:
-    assert set(COMMANDS) == {"show", "status", "routine", "snooze", "skip", "pause", "resume", "standing",
-                             "sitting", "break_now", "quit"}
+def test_every_command_of_the_command_line_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [spec.cli_name for spec in COMMANDS.values() if spec.in_cli and f"`{spec.cli_name}" not in readme]
+    assert missing == [], "README.md does not name these commands"
     assert COMMANDS["break_now"].cli_name == "break-now"
+
+
+def test_every_command_is_complete() -> None:
+    """What the table promises every end: help, a refusal sentence where a stage rule can refuse,
+    a confirmation for commands whose reply carries no state, and only wire-safe argument kinds."""
+    for spec in COMMANDS.values():
+        assert spec.help().strip(), spec.name
+        refuses_somewhere = not all(spec.applicable(stage.value) for stage in Stage)
+        assert (spec.refused is not None) == refuses_somewhere, spec.name
+        assert all(arg.kind in ("int", "bool", "routine_id") for arg in spec.args), spec.name
+    assert COMMANDS["quit"].confirmation is not None
+
+
+def test_the_stage_rules_are_the_menus_rules() -> None:
+    """Pinned by hand on purpose: the tray menu and the IPC refusals both read these."""
+    assert applicable("working") == {name: name not in ("snooze", "skip", "resume", "sitting") for name in COMMANDS}
+    due = applicable("due")
+    assert due["snooze"] and due["skip"] and not due["break_now"] and due["routine"]
+    in_routine = applicable("in_routine")
+    assert [name for name, ok in in_routine.items() if not ok] == [
+        "routine", "snooze", "skip", "pause", "resume", "standing", "sitting", "break_now"]
+    assert applicable("paused")["resume"] and applicable("standing")["sitting"]
+    assert not applicable("standing")["standing"]
 
 
 def test_defaults_are_filled_in() -> None:
