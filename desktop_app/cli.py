@@ -390,6 +390,11 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return int(module.main(fmt, args.days, _paths()))
 
 
+def _cmd_program(args: argparse.Namespace) -> int:
+    module = _delegate("desktop_app.program_report", "program")
+    return int(module.main(bool(args.json), _paths()))
+
+
 def _cmd_autostart(args: argparse.Namespace) -> int:
     module = _delegate("desktop_app.platform.autostart", "autostart")
     return int(module.main(args.action))
@@ -425,6 +430,9 @@ LOCAL_COMMANDS: dict[str, tuple[CommandSpec, Callable[[argparse.Namespace], int]
                                   ArgSpec("days", "int", default=7, minimum=1, maximum=3660, option=True,
                                           help=lambda: _("how many days back (default 7)")))),
          _cmd_stats),
+        (CommandSpec("program", lambda: _("show the 12-week program and your week in it (app not needed)"),
+                     cli_options=(_JSON,)),
+         _cmd_program),
         (CommandSpec("autostart", lambda: _("start HipBreak at login: on, off or status"),
                      cli_options=(ArgSpec("action", "choice", choices=("on", "off", "status"), required=True),)),
          _cmd_autostart),
