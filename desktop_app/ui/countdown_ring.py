@@ -26,14 +26,6 @@ KIND_COLOURS: dict[str, str] = {
 }
 
 
-def format_seconds(seconds: int) -> str:
-    """"45" below a minute, "1:30" from a minute up (what a countdown usually shows)."""
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return str(seconds)
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
 class CountdownRing(QWidget):
     """A square-ish widget: ring (fraction left), a big central text and a small caption under it."""
 

@@ -1,7 +1,9 @@
 """The routine player window: follow a routine from the floor without touching the computer.
 
 It shows the core's :class:`~desktop_app.core.player.RoutinePlayer` and forwards
-clicks and keys to it; all timing rules live in the core. What this module adds:
+clicks and keys to it; all timing rules live in the core, and what to show and
+which cue to play are decided without Qt in
+:mod:`desktop_app.application.player_presenter`. What this module adds:
 
 * **Timing for the eye.** One :class:`SecondTicker` wakes the window at each
   whole-second boundary of the current segment's monotonic deadline (plus rep
@@ -25,7 +27,6 @@ clicks and keys to it; all timing rules live in the core. What this module adds:
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
@@ -43,6 +44,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.application.player_presenter import (
+    FINISHED_SOUND,
+    finished_words,
+    format_duration,
+    next_text,
+    player_frame,
+    rep_motion,
+    segment_cues,
+    segment_status,
+    wants_tick,
+)
 from desktop_app.core.clock import Clock
 from desktop_app.core.player import (
     FINISHED,
@@ -59,7 +71,7 @@ from desktop_app.core.player import (
 )
 from desktop_app.core.routine import Routine
 from desktop_app.core.settings import Settings
-from desktop_app.i18n import _, current_language, ngettext
+from desktop_app.i18n import _, current_language
 from desktop_app.ui.about_dialog import show_about_stretches
 from desktop_app.ui.accessibility import (
     announce,
@@ -71,9 +83,9 @@ from desktop_app.ui.accessibility import (
     segment_announcement,
 )
 from desktop_app.ui.compact_countdown import CompactCountdown
-from desktop_app.ui.countdown_ring import CountdownRing, format_seconds
+from desktop_app.ui.countdown_ring import CountdownRing
 from desktop_app.ui.figure_widget import FigureWidget
-from desktop_app.ui.second_ticker import SecondTicker, displayed_seconds
+from desktop_app.ui.second_ticker import SecondTicker
 from desktop_app.ui.sound import CuePlayer
 from desktop_app.ui.voice import Voice
 from desktop_app.ui.window_placement import place_window, save_geometry
@@ -86,82 +98,6 @@ MIN_SIZE = QSize(360, 420)
 #: Frame interval of the figure animation during rep sets (only while visible and playing). 10 fps is
 #: smooth enough for a 2-3 s rep, and each frame wakes Qt's raster thread pool, so fewer frames cost less.
 ANIMATION_INTERVAL_MS = 100
-#: A hold eases the figure into the stretch over this share of the hold (at most HOLD_EASE_MAX_S).
-HOLD_EASE_SHARE = 0.4
-HOLD_EASE_MAX_S = 8.0
-#: Timed segments tick 3-2-1 before they end.
-TICK_SECONDS = (3, 2, 1)
-
-
-def smoothstep(x: float) -> float:
-    """Ease-in-out on 0..1, so the figure starts and stops moving gently."""
-    x = min(1.0, max(0.0, x))
-    return x * x * (3.0 - 2.0 * x)
-
-
-def format_duration(seconds: float) -> str:
-    """"4 min 05 s" / "45 s", for the summary."""
-    total = max(0, round(seconds))
-    if total < 60:
-        return _("{s} s").format(s=total)
-    return _("{m} min {s:02d} s").format(m=total // 60, s=total % 60)
-
-
-def kind_name(kind: SegmentKind) -> str:
-    """The word shown for a segment kind."""
-    return {
-        SegmentKind.PREP: _("Get ready"),
-        SegmentKind.HOLD: _("Hold"),
-        SegmentKind.REPS: _("Reps"),
-        SegmentKind.REST: _("Rest"),
-        SegmentKind.SWITCH: _("Switch sides"),
-    }[kind]
-
-
-def segment_status(segment: Segment) -> str:
-    """One line under the title: what to do now, e.g. "Hold · Left leg forward"."""
-    parts = [kind_name(segment.kind)]
-    if segment.label and segment.kind not in (SegmentKind.PREP, SegmentKind.SWITCH):
-        parts = [segment.label]
-    if segment.side_label:
-        if segment.kind == SegmentKind.SWITCH:
-            parts.append(_("next: {side}").format(side=segment.side_label))
-        else:
-            parts.append(segment.side_label)
-    return " · ".join(parts)
-
-
-def next_text(current: Segment, following: Segment | None) -> str:
-    """The "Next: …" line."""
-    if following is None:
-        return _("Next: done")
-    if following.exercise_index != current.exercise_index:
-        return _("Next: {title}").format(title=following.title)
-    what = kind_name(following.kind)
-    if following.label and following.kind not in (SegmentKind.PREP, SegmentKind.SWITCH):
-        what = following.label
-    if following.side_label and following.kind != SegmentKind.SWITCH:
-        what = f"{what} · {following.side_label}"
-    return _("Next: {what}").format(what=what)
-
-
-def spoken_guidance(segment: Segment) -> str:
-    """What the voice says when ``segment`` starts."""
-    if segment.kind == SegmentKind.PREP:
-        text = _("Get ready. {title}.").format(title=segment.title)
-        if segment.side_label:
-            text += " " + _("{side}.").format(side=segment.side_label)
-        return text
-    if segment.kind == SegmentKind.SWITCH:
-        return _("Switch sides. {side}.").format(side=segment.side_label or "")
-    if segment.kind == SegmentKind.REPS:
-        return ngettext("{reps} rep.", "{reps} reps.", segment.reps or 0).format(reps=segment.reps or 0)
-    if segment.kind == SegmentKind.REST:
-        return _("Rest.")
-    return ngettext("Hold for {seconds} second.", "Hold for {seconds} seconds.", round(segment.seconds)).format(
-        seconds=round(segment.seconds))
-
-
 class TextScrollArea(QScrollArea):
     """A frameless scroll area that asks for exactly the height its wrapped label needs.
 
@@ -632,8 +568,7 @@ class PlayerWindow(QWidget):
 
     def _on_ticker_ticked(self, shown: int, new_second: bool) -> None:
         segment = self.player.segments[self.player.index]
-        if (new_second and shown in TICK_SECONDS and segment.kind != SegmentKind.REPS
-                and segment.seconds > shown and self.player.state == PLAYING):
+        if wants_tick(segment, shown, new_second, self.player.state):
             self.sound.play("tick")
         if new_second and self.player.state == PLAYING and segment.kind != SegmentKind.REPS:
             spoken = countdown_announcement(segment.seconds, shown)
@@ -649,7 +584,7 @@ class PlayerWindow(QWidget):
         if progress.rep_phase is None:
             self.animation_timer.stop()
             return
-        self.figure.set_motion(0.5 - 0.5 * math.cos(2.0 * math.pi * progress.rep_phase))
+        self.figure.set_motion(rep_motion(progress.rep_phase))
 
     def _advance(self) -> None:
         """The segment deadline passed: let the core move on, then re-arm."""
@@ -662,13 +597,13 @@ class PlayerWindow(QWidget):
         started = [e for e in events if e.kind == SEGMENT_STARTED]
         if started and self._is_shown():
             segment = self.player.segments[started[-1].index]
-            self.sound.play("switch" if segment.kind == SegmentKind.SWITCH else "chime")
-            self.voice.say(spoken_guidance(segment))
-            announce(self, segment_announcement(segment, segment_status(segment)),
-                     assertive=segment.kind == SegmentKind.SWITCH)
+            cues = segment_cues(segment)
+            self.sound.play(cues.sound)
+            self.voice.say(cues.spoken)
+            announce(self, segment_announcement(segment, segment_status(segment)), assertive=cues.assertive)
         if any(e.kind == PLAYER_FINISHED for e in events):
-            self.sound.play("end")
-            self.voice.say(_("Routine finished. Well done."))
+            self.sound.play(FINISHED_SOUND)
+            self.voice.say(finished_words())
             self.ticker.stop()
             self.animation_timer.stop()
             if not self._reported:
@@ -689,47 +624,20 @@ class PlayerWindow(QWidget):
     def _refresh(self, full: bool = False) -> None:
         """Redraw from the core's progress snapshot (cheap; called at each tick)."""
         progress = self.player.progress()
-        segment = progress.segment
         if progress.state == FINISHED:
             self._show_summary(progress)
             return
         if full or progress.index != self._shown_segment:
             self._shown_segment = progress.index
             self._show_segment(progress)
-        paused = progress.state == PAUSED
-        left_s = displayed_seconds(progress.routine_remaining)
-        left = f"{left_s // 60}:{left_s % 60:02d}"
-        self.progress_label.setText(
-            _("Exercise {n}/{count} · {left} left").format(
-                n=progress.exercise_number, count=progress.exercise_count, left=left))
-        self.progress_bar.setValue(round(progress.fraction_done * 1000))
-        shown = displayed_seconds(progress.remaining)
-        fraction = progress.remaining / segment.seconds if segment.seconds > 0 else 0.0
-        kind = "paused" if paused else segment.kind.value
-        if segment.kind == SegmentKind.REPS and progress.current_rep is not None:
-            big = str(progress.current_rep)
-            caption = _("rep of {reps}").format(reps=segment.reps)
-        else:
-            big = format_seconds(shown)
-            caption = kind_name(segment.kind) if segment.kind != SegmentKind.HOLD else _("seconds")
-        if paused:
-            caption = _("Away: paused") if self._away_paused else _("Paused")
-        self.ring.set_state(big, fraction, caption, kind)
-        compact_label = segment.side_label or kind_name(segment.kind)
-        if segment.kind == SegmentKind.REPS and progress.current_rep is not None:
-            compact_label = _("Rep {n} of {reps}").format(n=progress.current_rep, reps=segment.reps)
-        if paused:
-            compact_label = _("Paused")
-        self.compact.set_state(big, compact_label, fraction, kind)
-        self.pause_button.setText(_("Resume") if paused or progress.state == READY else _("Pause"))
+        frame = player_frame(progress, self._away_paused)
+        self.progress_label.setText(frame.progress_text)
+        self.progress_bar.setValue(round(frame.fraction_done * 1000))
+        self.ring.set_state(frame.big, frame.fraction, frame.caption, frame.kind)
+        self.compact.set_state(frame.big, frame.compact_label, frame.fraction, frame.kind)
+        self.pause_button.setText(frame.pause_label)
         self.pause_button.setAccessibleName(self.pause_button.text())
-        if segment.kind == SegmentKind.HOLD:
-            ease_over = min(HOLD_EASE_MAX_S, max(1.0, segment.seconds * HOLD_EASE_SHARE))
-            self.figure.set_motion(smoothstep(progress.segment_elapsed / ease_over))
-        elif segment.kind == SegmentKind.REPS and progress.rep_phase is not None:
-            self.figure.set_motion(0.5 - 0.5 * math.cos(2.0 * math.pi * progress.rep_phase))
-        else:
-            self.figure.set_motion(0.0)
+        self.figure.set_motion(frame.motion)
 
     def _show_segment(self, progress: Progress) -> None:
         segment = progress.segment
@@ -757,7 +665,7 @@ class PlayerWindow(QWidget):
         self._shown_segment = -1
         self.pages.setCurrentIndex(1)
         self.title_label.setText(self.routine.title.get(self.lang))
-        self.status_label.setText(_("Routine finished. Well done."))
+        self.status_label.setText(finished_words())
         count = progress.exercise_count
         done = self.exercises_done()
         self.summary_label.setText(

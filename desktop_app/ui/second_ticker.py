@@ -21,18 +21,11 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from desktop_app.application.player_presenter import BOUNDARY_SLACK, displayed_seconds
 from desktop_app.core.clock import Clock
 
-#: Remaining times within this many seconds above a whole number already show that number.
-#: It absorbs float noise at the boundary so a tick on time never needs a 0 ms follow-up.
-BOUNDARY_SLACK = 0.001
-
-
-def displayed_seconds(remaining: float) -> int:
-    """The whole number a countdown shows for ``remaining`` seconds (ceil; never negative)."""
-    if remaining <= BOUNDARY_SLACK:
-        return 0
-    return math.ceil(remaining - BOUNDARY_SLACK)
+#: The countdown's rounding is the presenter's (no Qt), so the window and the ticker agree.
+__all__ = ["BOUNDARY_SLACK", "SecondTicker", "displayed_seconds"]
 
 
 class SecondTicker(QObject):
