@@ -22,9 +22,9 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
+from desktop_app.atomic_files import atomic_write_text
 from desktop_app.core.events import Event
 from desktop_app.core.stats import DAY_COLUMNS, DayTotals
-from desktop_app.storage.atomic import atomic_write_text
 
 #: Columns of the raw-event CSV, in order (stable; new columns only at the end).
 EVENT_COLUMNS: tuple[str, ...] = ("at", "local_time", "kind", "data")
@@ -97,7 +97,7 @@ def days_csv_text(rows: Iterable[DayTotals]) -> str:
 def export_days(path: Path | str, rows: Iterable[DayTotals]) -> int:
     """Write the per-day CSV to ``path`` atomically; returns the row count.
 
-    Raises :class:`desktop_app.storage.atomic.StorageError` with a plain message.
+    Raises :class:`desktop_app.atomic_files.StorageError` with a plain message.
     """
     buffer = io.StringIO(newline="")
     count = write_days_csv(rows, buffer)
@@ -108,7 +108,7 @@ def export_days(path: Path | str, rows: Iterable[DayTotals]) -> int:
 def export_events(path: Path | str, events: Iterable[Event], tz: tzinfo) -> int:
     """Write the raw-event CSV to ``path`` atomically; returns the row count.
 
-    Raises :class:`desktop_app.storage.atomic.StorageError` with a plain message.
+    Raises :class:`desktop_app.atomic_files.StorageError` with a plain message.
     """
     buffer = io.StringIO(newline="")
     count = write_events_csv(events, buffer, tz)

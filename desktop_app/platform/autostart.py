@@ -40,9 +40,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from desktop_app import APP_NAME
+from desktop_app.atomic_files import StorageError, atomic_write_text, describe_os_error
 from desktop_app.i18n import _
 from desktop_app.platform.install_kind import DESKTOP_ID, FLATPAK, Installation, detect_installation
-from desktop_app.storage.atomic import StorageError, atomic_write_text, describe_os_error
 
 #: The mark HipBreak writes into its XDG autostart file.
 XDG_MARK = "X-HipBreak-Autostart"

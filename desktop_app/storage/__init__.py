@@ -5,6 +5,6 @@ warning and a Null store) with one plain sentence for the user; nothing here
 deletes user data.
 """
 
-from desktop_app.storage.atomic import StorageError
+from desktop_app.atomic_files import StorageError
 
 __all__ = ["StorageError"]

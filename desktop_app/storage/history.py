@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from desktop_app.atomic_files import StorageError, describe_os_error, move_aside
 from desktop_app.core.events import Event
 from desktop_app.i18n import _
-from desktop_app.storage.atomic import StorageError, describe_os_error, move_aside
 
 log = logging.getLogger(__name__)
 

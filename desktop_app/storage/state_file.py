@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from desktop_app.atomic_files import StorageError, atomic_write_text, describe_os_error, move_aside
 from desktop_app.core.schedule import STATE_VERSION
 from desktop_app.i18n import _
-from desktop_app.storage.atomic import StorageError, atomic_write_text, describe_os_error, move_aside
 
 log = logging.getLogger(__name__)
 
