@@ -5,7 +5,7 @@
 ; The installer needs no administrator rights (PrivilegesRequired=lowest): files go to
 ; %LOCALAPPDATA%\Programs\HipBreak, the Start menu entry to the user's own Start menu, and the
 ; optional "start at login" task writes HKCU\...\Run\HipBreak, the same value that
-; `hipbreak autostart on|off` and the settings window manage (desktop_app/platform/autostart.py).
+; `hipbreak autostart on|off` and the settings window manage (desktop_app/platform/autostart/).
 ; NOT TESTED HERE: this repository's CI runs on Linux only. See packaging/README.md.
 
 #define AppName "HipBreak"
