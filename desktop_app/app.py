@@ -104,6 +104,7 @@ def compose(
     """
     from desktop_app.application.routines import RoutineCatalogue
     from desktop_app.application.service import AppService
+    from desktop_app.platform import autostart
     from desktop_app.platform.dnd import NullDnd
     from desktop_app.platform.idle.null import NullIdleMonitor
     from desktop_app.platform.notify import NullNotifier
@@ -124,6 +125,7 @@ def compose(
     service = AppService(schedule_clock, settings, history=history, state=StateFile(paths.state_file),
                          settings_store=SettingsFile(paths.settings_file), notifier=notifier, dnd=dnd,
                          catalogue=RoutineCatalogue(paths.routines_dir), make_driver=make_driver,
+                         autostart=autostart,
                          idle_name=str(getattr(idle_monitor, "name", "none")), demo=demo, warnings=warnings)
     return AppBridge(service, clock, session, parent)
 
@@ -223,6 +225,9 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
     exits = SignalExit(lambda _sig: controller.quit(), app)
     views.start()
     controller.start()
+    from desktop_app.ui.welcome_window import attach as attach_welcome
+
+    attach_welcome(controller, paths.settings_file, demo=demo)  # first-start welcome; daily session = program week
     if initial:
         args = {k: v for k, v in initial.items() if k != "cmd"}
         reply = controller.handle_command(str(initial.get("cmd")), args)

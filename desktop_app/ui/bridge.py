@@ -176,6 +176,12 @@ class AppBridge(QObject):
     def show_about(self) -> None:
         self.navigator.show_about()
 
+    def show_welcome(self) -> None:
+        """The welcome window again, with the current settings (``ui/welcome_window.py``)."""
+        from desktop_app.ui.welcome_window import show_welcome
+
+        show_welcome(self)
+
     def prompt_window(self) -> Any:
         return self.navigator.prompt_window()
 

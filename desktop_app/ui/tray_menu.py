@@ -92,6 +92,8 @@ class TrayMenu(QMenu):
         self.statistics_action = self._add(_("Statistics…"), actions.show_statistics)
         self.settings_action = self._add(_("Settings…"), actions.show_settings)
         self.about_action = self._add(_("About & safety"), actions.show_about)
+        show_welcome = getattr(actions, "show_welcome", None)  # the app's bridge has it; test fakes may not
+        self.welcome_action = self._add(_("Welcome and setup…"), show_welcome) if callable(show_welcome) else None
         self.addSeparator()
         self.quit_action = self._add(_("Quit"), actions.quit)
 

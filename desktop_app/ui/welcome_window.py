@@ -1,0 +1,481 @@
+"""The welcome window ("Welcome to HipBreak") and the daily session's link to the 12-week program.
+
+Why a welcome at all: the habit the app is for rests on one fixed daily block
+kept up for months, but the daily session used to be an option most people
+never found, and the hourly prompt offered the floor routine, which few can
+do every hour in an office. The welcome sets both up in one screen on the
+first start: the daily session on (at a time the person picks, or "not
+now"), the hourly break at the desk (the standing desk-side routine, about 2
+minutes), the floor stretches in the daily block through the program.
+
+How it behaves:
+
+* Shown once, on the first start that is not ``--demo``: when neither the
+  settings file nor the welcome marker (``welcome.json`` beside the settings)
+  exist. The marker is app state, not a setting, so "Restore defaults" can never
+  bring the welcome back; it lives in its own tiny file because the scheduler's
+  state file is rewritten whole by the scheduler.
+* Closing it with the window's close button (or Escape) applies what it shows,
+  which are the defaults unless the person changed something: nothing is lost
+  and nobody ends up with an app that was never set up.
+* Reachable later from the menu ("Welcome and setup…"); then it shows the
+  current settings, so closing it unchanged changes nothing.
+* Keyboard: every control is reachable with Tab, Enter presses "Start", every
+  control has an accessible name. Sizes come from the layout, never fixed.
+
+:func:`attach` is the app's one call into this module. It also keeps the
+daily session on the current program week's routine (``daily_follows_program``):
+the week moves on with the days practised, so it is checked at start and after
+each routine.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QTime, Signal
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core import events as ev
+from desktop_app.core.program import ProgramError, load_program, practised_days, progress, routine_id
+from desktop_app.core.settings import Settings
+from desktop_app.i18n import _
+
+log = logging.getLogger(__name__)
+
+#: The routine for an hourly break at the desk (standing, about 2 minutes, fine in office clothes).
+DESK_ROUTINE = "desk-break"
+#: The floor routine (about 4½ minutes), for people who pick the floor for the hourly break.
+FLOOR_ROUTINE = "hip-flexor-reset"
+#: The daily routine when the program is not followed.
+DAILY_WITHOUT_PROGRAM = "full-hip-program"
+MARKER_NAME = "welcome.json"
+
+
+class AutostartLike(Protocol):
+    """``desktop_app.platform.autostart`` (the module satisfies it)."""
+
+    def supported(self) -> bool: ...
+
+    def is_enabled(self) -> bool: ...
+
+    def enable(self) -> None: ...
+
+    def disable(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class WelcomeChoices:
+    """What the welcome window asks, as plain values."""
+
+    daily_enabled: bool = True
+    daily_time: str = "17:30"
+    follow_program: bool = True
+    hourly_at_desk: bool = True
+    working_hours: bool = False
+    work_start: str = "09:00"
+    work_end: str = "17:30"
+    autostart: bool = True
+    sound: bool = True
+    voice: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings, autostart: bool) -> WelcomeChoices:
+        return cls(settings.daily_session_enabled, settings.daily_session_time, settings.daily_follows_program,
+                   settings.prompt_routine != FLOOR_ROUTINE, settings.working_hours_enabled, settings.work_start,
+                   settings.work_end, autostart, settings.sound_enabled, settings.voice_enabled)
+
+
+def welcome_settings(base: Settings, choices: WelcomeChoices, week_routine: str) -> Settings:
+    """The settings the choices stand for, on top of ``base`` (every other setting is kept)."""
+    daily = week_routine if choices.follow_program else DAILY_WITHOUT_PROGRAM
+    return base.replace(
+        daily_session_enabled=choices.daily_enabled,
+        daily_session_time=choices.daily_time,
+        daily_follows_program=choices.follow_program,
+        daily_routine=daily,
+        prompt_routine=DESK_ROUTINE if choices.hourly_at_desk else FLOOR_ROUTINE,
+        working_hours_enabled=choices.working_hours,
+        work_start=choices.work_start,
+        work_end=choices.work_end,
+        sound_enabled=choices.sound,
+        voice_enabled=choices.voice,
+    )
+
+
+# --------------------------------------------------------------------------- first start
+
+
+def marker_path(settings_file: Path) -> Path:
+    return Path(settings_file).with_name(MARKER_NAME)
+
+
+def is_first_start(settings_file: Path) -> bool:
+    """Neither settings nor the welcome marker exist: nobody has set this app up yet."""
+    settings_file = Path(settings_file)
+    return not settings_file.exists() and not marker_path(settings_file).exists()
+
+
+def mark_welcomed(settings_file: Path, when: float) -> str | None:
+    """Write the marker (atomically); a plain problem sentence if that failed, else None."""
+    from desktop_app.storage.atomic import StorageError, atomic_write_text
+
+    try:
+        atomic_write_text(marker_path(settings_file),
+                          json.dumps({"version": 1, "welcomed_at": when}) + "\n", what=_("welcome marker"))
+    except StorageError as exc:
+        return str(exc)
+    return None
+
+
+# --------------------------------------------------------------------------- the window
+
+
+def _time(text: str) -> QTime:
+    hours, minutes = (int(part) for part in text.split(":"))
+    return QTime(hours, minutes)
+
+
+def _text(edit: QTimeEdit) -> str:
+    return edit.time().toString("HH:mm")
+
+
+class WelcomeWindow(QDialog):
+    """The window. ``finished_with(WelcomeChoices)`` is emitted once, on Start, close or Escape."""
+
+    finished_with = Signal(object)
+
+    def __init__(self, choices: WelcomeChoices, *, autostart_supported: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Welcome to HipBreak"))
+        self.setAccessibleName(_("Welcome to HipBreak"))
+        self._done = False
+        layout = QVBoxLayout(self)
+
+        title = QLabel(_("Welcome to HipBreak"))
+        title.setObjectName("welcome_title")
+        title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        layout.addWidget(title)
+        self.intro_lines = [QLabel("• " + text) for text in (
+            _("HipBreak notices how long you have been sitting and reminds you to get up about once an hour."),
+            _("Each break is a short guided routine: follow the pictures, the countdown and the sound cues."),
+            _("A daily session and a gentle 12-week program help the stretches become a habit."),
+        )]
+        for line in self.intro_lines:
+            line.setWordWrap(True)
+            layout.addWidget(line)
+
+        self.safety = QLabel(_("Stop if anything hurts. See a professional for persistent pain. "
+                               "The routines are general stretching and strengthening guidance, "
+                               "not medical advice."))
+        self.safety.setObjectName("safety")
+        self.safety.setWordWrap(True)
+        self.safety.setFrameShape(QFrame.Shape.StyledPanel)
+        self.safety.setStyleSheet("font-weight: bold; padding: 6px;")
+        self.safety.setAccessibleName(_("Safety note"))
+        layout.addWidget(self.safety)
+
+        # daily session
+        daily = QGroupBox(_("Daily session"))
+        daily_layout = QVBoxLayout(daily)
+        row = QHBoxLayout()
+        self.daily_on = QRadioButton(_("Every day at"))
+        self.daily_on.setAccessibleName(_("Daily session every day at the time beside"))
+        self.daily_time = QTimeEdit(_time(choices.daily_time))
+        self.daily_time.setDisplayFormat("HH:mm")
+        self.daily_time.setAccessibleName(_("Daily session time"))
+        row.addWidget(self.daily_on)
+        row.addWidget(self.daily_time)
+        row.addStretch(1)
+        self.daily_off = QRadioButton(_("Not now"))
+        self.daily_off.setAccessibleName(_("No daily session for now"))
+        self._daily_group = QButtonGroup(self)
+        self._daily_group.addButton(self.daily_on)
+        self._daily_group.addButton(self.daily_off)
+        (self.daily_on if choices.daily_enabled else self.daily_off).setChecked(True)
+        self.follow_program = QCheckBox(_("Follow the 12-week program: it starts easy and grows a little "
+                                          "each week you practise"))
+        self.follow_program.setChecked(choices.follow_program)
+        daily_layout.addLayout(row)
+        daily_layout.addWidget(self.daily_off)
+        daily_layout.addWidget(self.follow_program)
+        self.daily_on.toggled.connect(self._sync_enabled)
+        layout.addWidget(daily)
+
+        # hourly break
+        hourly = QGroupBox(_("Where the hourly break happens"))
+        hourly_layout = QVBoxLayout(hourly)
+        self.at_desk = QRadioButton(_("At the desk: three standing moves, about 2 minutes, fine in office clothes"))
+        self.on_floor = QRadioButton(_("On the floor: the five floor stretches, about 4½ minutes"))
+        self._hourly_group = QButtonGroup(self)
+        self._hourly_group.addButton(self.at_desk)
+        self._hourly_group.addButton(self.on_floor)
+        (self.at_desk if choices.hourly_at_desk else self.on_floor).setChecked(True)
+        floor_note = QLabel(_("The floor stretches are part of the daily session."))
+        floor_note.setWordWrap(True)
+        hourly_layout.addWidget(self.at_desk)
+        hourly_layout.addWidget(self.on_floor)
+        hourly_layout.addWidget(floor_note)
+        layout.addWidget(hourly)
+
+        # working hours, login, sound
+        more = QGroupBox(_("Working hours, start and sound"))
+        more_layout = QVBoxLayout(more)
+        hours_row = QHBoxLayout()
+        self.working_hours = QCheckBox(_("Only remind me between"))
+        self.working_hours.setChecked(choices.working_hours)
+        self.work_start = QTimeEdit(_time(choices.work_start))
+        self.work_start.setDisplayFormat("HH:mm")
+        self.work_start.setAccessibleName(_("Working hours start"))
+        and_label = QLabel(_("and"))
+        self.work_end = QTimeEdit(_time(choices.work_end))
+        self.work_end.setDisplayFormat("HH:mm")
+        self.work_end.setAccessibleName(_("Working hours end"))
+        for widget in (self.working_hours, self.work_start, and_label, self.work_end):
+            hours_row.addWidget(widget)
+        hours_row.addStretch(1)
+        self.working_hours.toggled.connect(self._sync_enabled)
+        self.autostart = QCheckBox(_("Start HipBreak when I log in"))
+        self.autostart.setChecked(choices.autostart and autostart_supported)
+        self.autostart.setEnabled(autostart_supported)
+        self.sound = QCheckBox(_("Sound cues during routines"))
+        self.sound.setChecked(choices.sound)
+        self.voice = QCheckBox(_("Spoken guidance (names each exercise and side)"))
+        self.voice.setChecked(choices.voice)
+        more_layout.addLayout(hours_row)
+        for widget in (self.autostart, self.sound, self.voice):
+            more_layout.addWidget(widget)
+        layout.addWidget(more)
+
+        later = QLabel(_("You can change all of this later in Settings, or open this window again from the menu."))
+        later.setWordWrap(True)
+        layout.addWidget(later)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.start_button = QPushButton(_("Start using HipBreak"))
+        self.start_button.setDefault(True)
+        self.start_button.setAutoDefault(True)
+        self.start_button.clicked.connect(self.finish)
+        buttons.addWidget(self.start_button)
+        layout.addLayout(buttons)
+        self._sync_enabled()
+        self.start_button.setFocus()
+        self.fit_to_contents()
+
+    def fit_to_contents(self) -> None:
+        """Size the window from its layout, with the wrapped lines' height at the actual width.
+
+        ``adjustSize`` alone measures wrapped labels at another width than the one
+        they get, which left the last group squeezed; asking the layout for its
+        height at the chosen width does not.
+        """
+        layout = self.layout()
+        width = max(layout.sizeHint().width(), self.minimumSizeHint().width())
+        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
+        self.setMinimumHeight(height)
+        self.resize(width, height)
+
+    def _sync_enabled(self) -> None:
+        self.daily_time.setEnabled(self.daily_on.isChecked())
+        self.follow_program.setEnabled(self.daily_on.isChecked())
+        for edit in (self.work_start, self.work_end):
+            edit.setEnabled(self.working_hours.isChecked())
+
+    def choices(self) -> WelcomeChoices:
+        """What the window shows right now."""
+        return WelcomeChoices(
+            daily_enabled=self.daily_on.isChecked(),
+            daily_time=_text(self.daily_time),
+            follow_program=self.follow_program.isChecked(),
+            hourly_at_desk=self.at_desk.isChecked(),
+            working_hours=self.working_hours.isChecked(),
+            work_start=_text(self.work_start),
+            work_end=_text(self.work_end),
+            autostart=self.autostart.isChecked() and self.autostart.isEnabled(),
+            sound=self.sound.isChecked(),
+            voice=self.voice.isChecked(),
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_to_contents()  # fonts and styles are final once shown
+
+    def finish(self) -> None:
+        """Apply what is shown (once) and close."""
+        if not self._done:
+            self._done = True
+            self.finished_with.emit(self.choices())
+        self.hide()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.finish()  # the close button applies what is shown: nothing is lost
+        event.accept()
+
+    def reject(self) -> None:  # Escape
+        self.finish()
+
+
+# --------------------------------------------------------------------------- wiring
+
+
+class WelcomeController:
+    """Connects the window and the program week to the running app (the bridge)."""
+
+    def __init__(self, bridge: Any, autostart: AutostartLike | None = None,
+                 settings_file: Path | None = None) -> None:
+        self._bridge = bridge
+        self._autostart = autostart
+        #: Where the welcome marker goes once a first-start welcome was answered.
+        self._settings_file = settings_file
+        self.window: WelcomeWindow | None = None
+        self._last_stage: str | None = None
+
+    # --- program week ----------------------------------------------------------------------
+    def current_week_routine(self) -> str:
+        """The routine of the program week the person is in now (week 1 if the history cannot tell)."""
+        service = self._bridge.service
+        try:
+            prog = load_program()
+            now = service.schedule_clock.now()
+            events = service.history.events(kinds=[ev.ROUTINE_COMPLETED])
+            week = progress(practised_days(events, now.tzinfo, prog), now.date(), prog).current_week
+        except (ProgramError, OSError, ValueError) as exc:
+            log.warning("program week unknown (%s); using week 1", exc)
+            week = 1
+        except Exception as exc:  # HistoryError: a plain sentence; the daily session still works
+            log.warning("program week unknown (%s); using week 1", exc)
+            week = 1
+        return routine_id(week)
+
+    def sync_daily_routine(self) -> None:
+        """Point the daily session at this week's program routine, if it follows the program."""
+        service = self._bridge.service
+        settings: Settings = service.settings
+        if not settings.daily_follows_program:
+            return
+        wanted = self.current_week_routine()
+        if wanted == settings.daily_routine or service.catalogue.get(wanted) is None:
+            return
+        self._apply(settings.replace(daily_routine=wanted))
+        log.info("daily session now offers %s", wanted)
+
+    def _on_status_changed(self) -> None:
+        stage = self._bridge.status().stage.value
+        ended = self._last_stage == "in_routine" and stage != "in_routine"
+        self._last_stage = stage
+        if ended:
+            self.sync_daily_routine()
+
+    # --- the window --------------------------------------------------------------------------
+    def _autostart_state(self) -> tuple[bool, bool]:
+        api = self._autostart
+        if api is None:
+            return False, False
+        try:
+            return bool(api.supported()), bool(api.is_enabled())
+        except Exception as exc:  # AutostartError: shown as unavailable, never a crash
+            log.warning("autostart state unavailable: %s", exc)
+            return False, False
+
+    def show(self, first_start: bool) -> WelcomeWindow:
+        """Open the window (or raise the open one). On a first start it shows the defaults."""
+        if self.window is not None and self.window.isVisible():
+            self.window.raise_()
+            return self.window
+        supported, enabled = self._autostart_state()
+        if first_start:
+            choices = WelcomeChoices(autostart=supported)
+        else:
+            choices = WelcomeChoices.from_settings(self._bridge.service.settings, enabled)
+        window = WelcomeWindow(choices, autostart_supported=supported)
+        window.finished_with.connect(lambda chosen: self.apply(chosen, enabled, first_start))
+        self.window = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def apply(self, choices: WelcomeChoices, autostart_was: bool, first_start: bool = False) -> None:
+        """Save and apply the choices; turn start-at-login on or off when it changed.
+
+        After a first-start welcome the marker is written, so it is not shown
+        again even if the settings file is later moved aside as broken. If the
+        app is stopped while the welcome is still open, it comes back next time.
+        """
+        settings = welcome_settings(self._bridge.service.settings, choices, self.current_week_routine())
+        self._apply(settings)
+        if first_start and self._settings_file is not None:
+            problem = mark_welcomed(self._settings_file, self._bridge.service.schedule_clock.time())
+            if problem:
+                log.warning("welcome marker not written: %s", problem)
+        api = self._autostart
+        supported, _enabled = self._autostart_state()
+        if api is not None and supported and choices.autostart != autostart_was:
+            try:
+                api.enable() if choices.autostart else api.disable()
+            except Exception as exc:  # AutostartError carries a plain sentence
+                self._bridge.warn(_("Start at login could not be changed: {error}").format(error=exc))
+
+    def _apply(self, settings: Settings) -> None:
+        service = self._bridge.service
+        problem = service.save_settings(settings)
+        if problem:
+            self._bridge.warn(problem)  # applied for this session anyway; the message says what went wrong
+        service.apply_settings(settings)
+
+
+def _platform_autostart() -> AutostartLike | None:
+    try:
+        from desktop_app.platform import autostart
+    except ImportError:
+        return None
+    return autostart
+
+
+def attach(bridge: Any, settings_file: Path, *, demo: bool = False,
+           autostart: AutostartLike | str | None = "auto") -> WelcomeController:
+    """The app's one call: keep the daily session on the program week, and welcome a first start.
+
+    Call it after the app has started. ``--demo`` never shows the welcome (its
+    profile is thrown away, and the demo is for seeing the cycle at once).
+    """
+    api = _platform_autostart() if autostart == "auto" else autostart
+    controller = WelcomeController(bridge, api if not isinstance(api, str) else None, Path(settings_file))
+    bridge.welcome = controller
+    bridge.status_changed.connect(controller._on_status_changed)
+    controller.sync_daily_routine()
+    if not demo and is_first_start(settings_file):
+        controller.show(first_start=True)
+    return controller
+
+
+def show_welcome(bridge: Any) -> WelcomeWindow | None:
+    """The menu's "Welcome and setup…": the window with the current settings."""
+    controller = getattr(bridge, "welcome", None)
+    if not isinstance(controller, WelcomeController):
+        controller = WelcomeController(bridge, _platform_autostart())
+        bridge.welcome = controller
+    return controller.show(first_start=False)
+
+
+__all__ = ["DESK_ROUTINE", "FLOOR_ROUTINE", "WelcomeChoices", "WelcomeController", "WelcomeWindow", "attach",
+           "is_first_start", "mark_welcomed", "show_welcome", "welcome_settings"]

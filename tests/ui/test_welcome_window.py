@@ -1,0 +1,263 @@
+"""The welcome window: shown once on a first start, its defaults, close = apply, keyboard, the program week.
+
+The app is composed as ``app.py`` does it, on real files in the test's profile
+(settings file, welcome marker, SQLite history). Start-at-login goes to a fake
+that records calls, so no test writes into the real autostart folder.
+A screenshot of the window is taken from a real Xvfb (child process).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from desktop_app.core import events as ev  # noqa: E402
+from desktop_app.core.events import Event  # noqa: E402
+from desktop_app.core.settings import Settings  # noqa: E402
+from desktop_app.platform.paths import AppPaths  # noqa: E402
+from desktop_app.storage.settings_file import load_settings  # noqa: E402
+from tests.support.app_parts import close_controller, make_controller  # noqa: E402
+from tests.support.desktop import desktop_env, need, xvfb  # noqa: E402
+from tests.support.fakeclock import FakeClock  # noqa: E402
+from tests.support.screenshots import obey_steps, picture_info, shoot_steps, window_child  # noqa: E402
+
+
+class FakeAutostart:
+    def __init__(self, enabled: bool = False, supported: bool = True) -> None:
+        self.enabled = enabled
+        self._supported = supported
+        self.calls: list[str] = []
+
+    def supported(self) -> bool:
+        return self._supported
+
+    def is_enabled(self) -> bool:
+        return self.enabled
+
+    def enable(self) -> None:
+        self.calls.append("enable")
+        self.enabled = True
+
+    def disable(self) -> None:
+        self.calls.append("disable")
+        self.enabled = False
+
+
+@pytest.fixture
+def bridge(qapp: Any, clock: FakeClock, paths: AppPaths) -> Iterator[Any]:
+    controller = make_controller(clock, paths)
+    controller.start()
+    yield controller
+    welcome = getattr(controller, "welcome", None)
+    if welcome is not None and welcome.window is not None:
+        welcome.window.hide()
+        welcome.window.deleteLater()
+    close_controller(controller)
+
+
+def test_the_defaults_are_the_ones_the_issue_asks_for() -> None:
+    from desktop_app.ui.welcome_window import WelcomeChoices, welcome_settings
+
+    settings = welcome_settings(Settings(), WelcomeChoices(), "program-week-01")
+    assert settings.daily_session_enabled is True
+    assert settings.daily_follows_program is True
+    assert settings.daily_routine == "program-week-01"
+    assert settings.prompt_routine == "desk-break"  # the hourly break at the desk
+    assert settings.working_hours_enabled is False
+    assert settings.sound_enabled is True and settings.voice_enabled is False
+    floor = welcome_settings(Settings(), WelcomeChoices(hourly_at_desk=False, follow_program=False), "x")
+    assert (floor.prompt_routine, floor.daily_routine) == ("hip-flexor-reset", "full-hip-program")
+    off = welcome_settings(Settings(), WelcomeChoices(daily_enabled=False), "program-week-01")
+    assert off.daily_session_enabled is False
+
+
+def test_a_first_start_shows_the_welcome_and_closing_applies_the_defaults(bridge: Any, paths: AppPaths) -> None:
+    from desktop_app.ui.welcome_window import attach, marker_path
+
+    autostart = FakeAutostart()
+    assert not paths.settings_file.exists()
+    controller = attach(bridge, paths.settings_file, autostart=autostart)
+    window = controller.window
+    assert window is not None and window.isVisible()
+    assert window.windowTitle() == "Welcome to HipBreak"
+    assert "Stop if anything hurts" in window.safety.text()
+    assert len(window.intro_lines) == 3 and all(line.text() for line in window.intro_lines)
+    window.close()  # the window's close button
+    assert not window.isVisible()
+    saved = load_settings(paths.settings_file).settings
+    assert saved.daily_session_enabled and saved.daily_follows_program
+    assert saved.prompt_routine == "desk-break"
+    assert saved.daily_routine == "program-week-01"
+    assert bridge.settings == saved, "applied to the running app at once"
+    assert autostart.calls == ["enable"]
+    assert json.loads(marker_path(paths.settings_file).read_text())["version"] == 1
+    # shown once: the next start does not show it
+    again = attach(bridge, paths.settings_file, autostart=FakeAutostart())
+    assert again.window is None
+
+
+def test_the_person_s_choices_are_applied(qtbot: Any, bridge: Any, paths: AppPaths) -> None:
+    from PySide6.QtCore import QTime
+
+    from desktop_app.ui.welcome_window import attach
+
+    autostart = FakeAutostart()
+    window = attach(bridge, paths.settings_file, autostart=autostart).window
+    assert window is not None
+    window.daily_time.setTime(QTime(12, 15))
+    window.on_floor.setChecked(True)
+    window.working_hours.setChecked(True)
+    window.work_start.setTime(QTime(8, 0))
+    window.autostart.setChecked(False)
+    window.voice.setChecked(True)
+    window.start_button.click()
+    saved = load_settings(paths.settings_file).settings
+    assert (saved.daily_session_time, saved.prompt_routine) == ("12:15", "hip-flexor-reset")
+    assert saved.working_hours_enabled and saved.work_start == "08:00"
+    assert saved.voice_enabled
+    assert autostart.calls == [], "start at login stays off"
+
+
+def test_not_now_turns_the_daily_session_off_and_disables_its_time(bridge: Any, paths: AppPaths) -> None:
+    from desktop_app.ui.welcome_window import attach
+
+    window = attach(bridge, paths.settings_file, autostart=FakeAutostart()).window
+    assert window is not None
+    window.daily_off.setChecked(True)
+    assert not window.daily_time.isEnabled() and not window.follow_program.isEnabled()
+    window.reject()  # Escape
+    assert load_settings(paths.settings_file).settings.daily_session_enabled is False
+
+
+def test_keyboard_enter_starts_and_tab_reaches_every_control(qtbot: Any, bridge: Any, paths: AppPaths) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    from desktop_app.ui.welcome_window import attach
+
+    window = attach(bridge, paths.settings_file, autostart=FakeAutostart()).window
+    assert window is not None
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    controls = {window.daily_on, window.daily_time, window.follow_program, window.at_desk, window.working_hours,
+                window.autostart, window.sound, window.voice, window.start_button}
+    reached: set[QWidget] = set()
+    widget: QWidget | None = window.start_button
+    for _i in range(40):
+        assert widget is not None
+        widget = widget.nextInFocusChain()
+        if widget in controls:
+            reached.add(widget)
+        assert widget is None or widget.focusPolicy() != Qt.FocusPolicy.NoFocus or widget not in controls
+    assert reached == controls
+    window.start_button.setFocus()
+    qtbot.keyClick(window.start_button, Qt.Key.Key_Return)
+    assert not window.isVisible()
+    assert paths.settings_file.exists()
+
+
+def test_sizes_come_from_the_layout(bridge: Any, paths: AppPaths) -> None:
+    from desktop_app.ui.welcome_window import attach
+
+    window = attach(bridge, paths.settings_file, autostart=FakeAutostart()).window
+    assert window is not None
+    assert window.minimumSize().width() <= window.sizeHint().width()
+    assert window.maximumWidth() > 10_000, "no fixed width"
+    assert window.width() >= window.minimumSizeHint().width()
+
+
+def test_no_welcome_in_demo_or_for_an_existing_user(bridge: Any, paths: AppPaths) -> None:
+    from desktop_app.ui.welcome_window import attach
+
+    assert attach(bridge, paths.settings_file, demo=True, autostart=FakeAutostart()).window is None
+    paths.settings_file.write_text(json.dumps(Settings().to_dict()), encoding="utf-8")
+    assert attach(bridge, paths.settings_file, autostart=FakeAutostart()).window is None
+
+
+def test_reachable_later_from_the_menu_with_the_current_settings(bridge: Any, paths: AppPaths) -> None:
+    from desktop_app.ui.tray_menu import TrayMenu
+
+    bridge.apply_settings(bridge.settings.replace(prompt_routine="hip-flexor-reset", daily_session_enabled=True,
+                                                  daily_session_time="07:45"))
+    menu = TrayMenu(bridge)
+    assert menu.welcome_action is not None
+    with_autostart = FakeAutostart(enabled=True)
+    from desktop_app.ui.welcome_window import WelcomeController
+
+    bridge.welcome = WelcomeController(bridge, with_autostart)
+    menu.welcome_action.trigger()
+    window = bridge.welcome.window
+    assert window is not None and window.isVisible()
+    assert window.on_floor.isChecked() and window.daily_time.time().toString("HH:mm") == "07:45"
+    assert window.autostart.isChecked()
+    window.close()
+    assert with_autostart.calls == [], "closing unchanged changes nothing"
+    assert bridge.settings.prompt_routine == "hip-flexor-reset"
+
+
+def test_the_daily_session_follows_the_program_week(bridge: Any, paths: AppPaths, clock: FakeClock) -> None:
+    from desktop_app.ui.welcome_window import attach
+
+    bridge.apply_settings(bridge.settings.replace(daily_follows_program=True, daily_routine="program-week-01",
+                                                  daily_session_enabled=True))
+    # a full program week (5 days) that began 9 days ago
+    today = clock.now()
+    start = today - timedelta(days=9)
+    bridge.service.history.append([
+        Event(ev.ROUTINE_COMPLETED, (start + timedelta(days=d)).timestamp(),
+              {"routine_id": "program-week-01", "seconds": 160.0, "exercises": 4}) for d in range(5)])
+    attach(bridge, paths.settings_file, autostart=FakeAutostart())
+    assert bridge.settings.daily_routine == "program-week-02"
+    assert load_settings(paths.settings_file).settings.daily_routine == "program-week-02"
+
+
+# --------------------------------------------------------------------------- screenshot
+
+
+def _child() -> int:
+    """Show the welcome window with its defaults on the real xcb plugin; obey "show" / "quit"."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.ui.welcome_window import WelcomeChoices, WelcomeWindow
+
+    app = QApplication(sys.argv[:1])
+    window = WelcomeWindow(WelcomeChoices())
+    window.finished_with.connect(lambda _c: None)
+    window.show()
+    obey_steps(window, {"show": lambda _args: None})
+    window._done = True  # the child only shows it
+    window.hide()
+    window.deleteLater()
+    QTest.qWait(50)
+    app.shutdown()
+    return 0
+
+
+@pytest.mark.display
+def test_screenshot_of_the_welcome_window(tmp_path: Path) -> None:
+    need("Xvfb")
+    out_dir = Path(os.environ.get("HIPBREAK_SCREENSHOT_DIR") or tmp_path / "shots")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with xvfb() as display:
+        env = desktop_env(display, HIPBREAK_PROFILE_DIR=str(tmp_path / "profile"), LANGUAGE="en")
+        with window_child([sys.executable, __file__, "child"], env, ROOT) as child:
+            shots = shoot_steps(child, display, [("show", "welcome.png")], out_dir, "the welcome window")
+    picture = picture_info(shots[0])
+    assert picture.colours > 8, "the picture looks blank"
+    assert picture.width >= 400 and picture.height >= 400
+
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "child":
+    sys.exit(_child())
