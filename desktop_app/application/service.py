@@ -24,6 +24,7 @@ from typing import Any
 from desktop_app import __version__
 from desktop_app.application.commands import COMMANDS, CommandRefused
 from desktop_app.application.ports import (
+    AutostartPort,
     DoNotDisturbPort,
     DriverFactory,
     HistoryPort,
@@ -62,6 +63,7 @@ class AppService:
         dnd: DoNotDisturbPort,
         catalogue: RoutineCatalogue,
         make_driver: DriverFactory,
+        autostart: AutostartPort | None = None,
         idle_name: str = "none",
         demo: bool = False,
         warnings: list[str] | None = None,
@@ -74,6 +76,8 @@ class AppService:
         self._notifier = notifier
         self._dnd = dnd
         self.catalogue = catalogue
+        #: Start at login; None where the app has no way to (the settings window then hides the choice).
+        self.autostart = autostart
         self.idle_name = idle_name
         self.demo = demo
         self._windows: WindowsPort = NullWindows()

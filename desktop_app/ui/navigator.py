@@ -226,7 +226,7 @@ class WindowNavigator:
             return
         service = self._service
         dialog = SettingsDialog(service.settings, service.save_settings, service.catalogue.reload(),
-                                routines_dir=service.catalogue.user_dir)
+                                routines_dir=service.catalogue.user_dir, autostart=service.autostart)
         dialog.settings_applied.connect(service.apply_settings)
         self._settings_dialog = dialog
         dialog.show()

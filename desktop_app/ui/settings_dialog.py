@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette
@@ -78,15 +78,6 @@ class AutostartApi(Protocol):
     def disable(self) -> None: ...
 
 
-def _find_autostart() -> AutostartApi | None:
-    """The platform autostart module, or None when this build has none (the control is hidden)."""
-    try:
-        from desktop_app.platform import autostart
-    except ImportError:
-        return None
-    return autostart
-
-
 def combination_problems(values: dict[str, Any]) -> dict[str, str]:
     """Rules that involve more than one field, by the field to mark.
 
@@ -133,17 +124,18 @@ class SettingsDialog(QDialog):
         routines: RoutineSet | None = None,
         parent: QWidget | None = None,
         *,
-        routines_dir: Path | None = None,
-        autostart: AutostartApi | Literal["auto"] | None = "auto",
+        routines_dir: Path,
+        autostart: AutostartApi | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("HipBreak settings"))
         self.setAccessibleName(_("HipBreak settings"))
         self._settings = settings
         self._save = save
-        self._routines_dir = routines_dir if routines_dir is not None else _default_routines_dir()
+        self._routines_dir = routines_dir
         self._routines = routines if routines is not None else self._load_routines()
-        self._autostart = _find_autostart() if autostart == "auto" else autostart
+        # Handed in by the app (the platform's autostart module); None hides the control.
+        self._autostart = autostart
         self._autostart_initial: bool | None = None
         self.rows: dict[str, _FieldRow] = {}
         self.tab_pages: dict[str, QWidget] = {}
@@ -503,12 +495,6 @@ class SettingsDialog(QDialog):
 def _tab_title(group: str) -> str:
     """A tab's title; "&" is doubled so that "Sound & voice" is not read as a keyboard mnemonic."""
     return _(group).replace("&", "&&")
-
-
-def _default_routines_dir() -> Path:
-    from desktop_app.platform.paths import resolve_paths
-
-    return resolve_paths().routines_dir
 
 
 __all__ = ["ROUTINE_FIELDS", "AutostartApi", "SettingsDialog", "combination_problems", "routine_options"]

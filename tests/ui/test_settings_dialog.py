@@ -405,7 +405,7 @@ def test_start_at_login_uses_the_autostart_module(qtbot: QtBot, tmp_path: Path, 
     if not autostart.supported():
         pytest.skip("autostart reports itself unsupported here")
     assert not autostart.is_enabled()
-    d = SettingsDialog(Settings(), saver(tmp_path / "s.json"), None, routines_dir=routines_dir)
+    d = SettingsDialog(Settings(), saver(tmp_path / "s.json"), None, routines_dir=routines_dir, autostart=autostart)
     qtbot.addWidget(d)
     box = d.autostart_box
     assert box is not None and not box.isChecked()
@@ -417,7 +417,8 @@ def test_start_at_login_uses_the_autostart_module(qtbot: QtBot, tmp_path: Path, 
     entries = list((xdg_home / ".config" / "autostart").glob("*.desktop"))
     assert len(entries) == 1 and autostart.XDG_MARK in entries[0].read_text(encoding="utf-8")
     # a second window shows the real state, and turning it off removes the entry
-    d2 = SettingsDialog(Settings(), saver(tmp_path / "s.json"), None, routines_dir=routines_dir)
+    d2 = SettingsDialog(Settings(), saver(tmp_path / "s.json"), None, routines_dir=routines_dir,
+                        autostart=autostart)
     qtbot.addWidget(d2)
     assert d2.autostart_box is not None and d2.autostart_box.isChecked()
     d2.autostart_box.setChecked(False)
