@@ -191,7 +191,9 @@ def _clock_text(iso: Any) -> str:
     if not isinstance(iso, str):
         return "?"
     try:
-        return datetime.fromisoformat(iso).strftime("%H:%M")
+        from desktop_app.locale_format import format_time
+
+        return format_time(datetime.fromisoformat(iso))
     except ValueError:
         return iso[:16]
 

@@ -117,16 +117,16 @@ def system_territory(environ: Mapping[str, str] | None = None) -> str | None:
 
 def format_locale_name(lang: str | None = None, environ: Mapping[str, str] | None = None) -> str:
     """The locale for dates, times and numbers: the UI language, in the system's region
-    when the system speaks the same language (``en_GB``, ``de_AT``), else its main region."""
+    when the system speaks the same language (``en_GB``, ``de_AT``), else its main region;
+    ``C`` for English when the system has no locale set (``C``/``POSIX`` or nothing)."""
     code = lang or _language
     env = os.environ if environ is None else environ
     territory = None
-    for var in ("LC_ALL", "LC_TIME", "LANG"):
-        value = env.get(var, "")
-        if value:
-            if _code(value) == code:
-                territory = system_territory(env)
-            break
+    system = next((env[var] for var in ("LC_ALL", "LC_TIME", "LANG") if env.get(var)), "C")
+    if _code(system) in ("c", "posix") and code == "en":
+        return "C"  # no locale chosen: 24-hour clock and ISO dates, as before there were locales
+    if _code(system) == code:
+        territory = system_territory(env)
     default = {"en": "US", "de": "DE", "es": "ES", "fr": "FR"}.get(code, "US")
     return f"{code}_{territory or default}"
 

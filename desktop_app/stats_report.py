@@ -28,6 +28,7 @@ from typing import Any, TextIO
 from desktop_app.core.stats import StatsSnapshot, load_snapshot
 from desktop_app.export import days_csv_text
 from desktop_app.i18n import _, ngettext
+from desktop_app.locale_format import format_date, format_number, format_weekday_date
 from desktop_app.platform.paths import AppPaths
 from desktop_app.storage.history import History, HistoryError, NullHistory, open_history_readonly
 
@@ -69,15 +70,15 @@ def snapshot_json(snapshot: StatsSnapshot, generated_at: datetime) -> dict[str, 
 def write_text(snapshot: StatsSnapshot, out: TextIO) -> None:
     """A short table for people: today, the streaks, then one line per day (newest first)."""
     t = snapshot.today
-    out.write(_("Today ({day})").format(day=t.day.isoformat()) + "\n")
+    out.write(_("Today ({day})").format(day=format_date(t.day)) + "\n")
     pairs = [
         (_("Sitting time"), format_duration(t.sitting_seconds)),
         (_("Longest unbroken sitting"), format_duration(t.longest_sitting_seconds)),
-        (_("Breaks taken"), str(t.breaks_taken)),
-        (_("Natural breaks"), str(t.natural_breaks)),
-        (_("Snoozed"), str(t.snoozed)),
-        (_("Skipped"), str(t.skipped)),
-        (_("Routines completed"), str(t.routines_completed)),
+        (_("Breaks taken"), format_number(t.breaks_taken)),
+        (_("Natural breaks"), format_number(t.natural_breaks)),
+        (_("Snoozed"), format_number(t.snoozed)),
+        (_("Skipped"), format_number(t.skipped)),
+        (_("Routines completed"), format_number(t.routines_completed)),
     ]
     width = max(len(label) for label, _value in pairs)
     for label, value in pairs:
@@ -90,7 +91,7 @@ def write_text(snapshot: StatsSnapshot, out: TextIO) -> None:
     lines = [headers]
     for row in reversed(snapshot.rows):
         lines.append((
-            row.day.strftime("%a %Y-%m-%d"),
+            format_weekday_date(row.day),
             format_duration(row.sitting_seconds),
             format_duration(row.longest_sitting_seconds),
             str(row.breaks_taken),

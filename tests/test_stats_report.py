@@ -109,10 +109,12 @@ def test_text_is_a_short_table(profile_dir: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Today (")
-    if lines[0] == f"Today ({today.isoformat()})":  # not when the run crossed midnight
+    from desktop_app.locale_format import format_date  # the subprocess has this process's locale
+
+    if lines[0] == f"Today ({format_date(today)})":  # not when the run crossed midnight
         assert ["Routines", "completed", "1"] in [line.split() for line in lines]
         assert ["Sitting", "time", "40", "min"] in [line.split() for line in lines]
-    yesterday_line = next(line for line in lines if (today - timedelta(days=1)).isoformat() in line)
+    yesterday_line = next(line for line in lines if format_date(today - timedelta(days=1)) in line)
     assert "2 h 0 min" in yesterday_line
     table = [line for line in lines if line[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")]
     assert len(table) == 7  # --days defaults to 7

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from desktop_app.core.schedule import Status
 from desktop_app.i18n import _
+from desktop_app.locale_format import format_time, weekday_abbreviation
 
 
 def format_minutes(seconds: float) -> str:
@@ -28,14 +29,15 @@ def format_minutes(seconds: float) -> str:
 
 
 def format_clock(epoch: float, now: datetime) -> str:
-    """A wall time as "14:20", or "tomorrow 09:00" when it is not today (local time of ``now``)."""
+    """A wall time as "14:20" (or "2:20 PM" in en_US), "tomorrow 09:00" when it is not today (local
+    time of ``now``); the clock follows the locale (desktop_app.locale_format)."""
     when = datetime.fromtimestamp(epoch, now.tzinfo)
-    hhmm = when.strftime("%H:%M")
+    hhmm = format_time(when)
     if when.date() == now.date():
         return hhmm
     if when.date() == (now + timedelta(days=1)).date():
         return _("tomorrow {time}").format(time=hhmm)
-    return when.strftime("%a %H:%M")
+    return f"{weekday_abbreviation(when.date())} {hhmm}"
 
 
 def status_line(status: Status, now: datetime) -> str:

@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QMouseEvent, QPainter,
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from desktop_app.i18n import _
+from desktop_app.ui.locale_dates import decimal
 
 SITTING_COLOR = QColor("#4a7fc1")
 BREAKS_COLOR = QColor("#e08a2c")
@@ -87,8 +88,8 @@ class BarChart(QWidget):
         self.selected = None
         total_h = sum(b.sitting_seconds for b in self.bars) / 3600
         self.setAccessibleDescription(
-            _("{n} days: {h:.1f} hours of sitting and {b} breaks in all").format(
-                n=len(self.bars), h=total_h, b=sum(b.breaks for b in self.bars)))
+            _("{n} days: {h} hours of sitting and {b} breaks in all").format(
+                n=len(self.bars), h=decimal(total_h, 1), b=sum(b.breaks for b in self.bars)))
         self.update()
 
     # --- geometry ---------------------------------------------------------------------

@@ -38,8 +38,10 @@ def month_name(month: int) -> str:
 
 
 def long_date(day: date) -> str:
-    """``Tue 24 Nov 2026`` in the UI language."""
-    return f"{day_label(DAY_NAMES[day.weekday()])[0]} {day.day} {month_name(day.month)} {day.year}"
+    """``Tue 24 Nov 2026``, or the locale's long date (``Dienstag, 24. November 2026``)."""
+    from desktop_app.ui.locale_dates import long_date as locale_long_date
+
+    return locale_long_date(day)
 
 
 def cell_text(cell: GridDay) -> str:

@@ -55,9 +55,10 @@ from desktop_app.core.stats import (
 from desktop_app.export import export_days, export_events
 from desktop_app.i18n import _, ngettext
 from desktop_app.stats_report import format_duration
+from desktop_app.ui import locale_dates
 from desktop_app.ui.accessibility import name_as_shown, show_text
 from desktop_app.ui.bar_chart import BarChart, DayBar
-from desktop_app.ui.calendar_grid import CalendarGrid, long_date, month_name
+from desktop_app.ui.calendar_grid import CalendarGrid, long_date
 from desktop_app.ui.settings_fields import day_label
 
 log = logging.getLogger(__name__)
@@ -94,8 +95,8 @@ def self_check_text(result: str) -> str:
 
 
 def short_date(day: date) -> str:
-    """``Tue 24 Nov`` in the UI language."""
-    return f"{day_label(DAY_NAMES[day.weekday()])[0]} {day.day} {month_name(day.month)}"
+    """``Tue 24 Nov``, or the locale's short date with its weekday (``Di. 24.11.26``)."""
+    return locale_dates.short_date(day)
 
 
 def day_detail(row: DayTotals) -> str:
@@ -356,7 +357,7 @@ class StatsWindow(QWidget):
         live = self._live
         if live is not None:
             seconds = live.end - live.start if live.seconds is None else live.seconds
-            when = datetime.fromtimestamp(live.start, self._tz()).strftime("%H:%M")
+            when = locale_dates.clock_time(datetime.fromtimestamp(live.start, self._tz()))
             self.live_note.setText(_("Includes the {m} you have been sitting since {when}.").format(
                 m=format_duration(seconds), when=when))
             self.live_note.show()

@@ -87,7 +87,7 @@ def test_rule_is_plain_words(kind: str, phrase: str) -> None:
 
 def test_validate_keeps_good_values_and_falls_back_per_field() -> None:
     settings, problems = validate(
-        {"break_interval_minutes": 45, "snooze_minutes": 0, "language": "fr", "typo_setting": 1}
+        {"break_interval_minutes": 45, "snooze_minutes": 0, "language": "pt", "typo_setting": 1}
     )
     assert settings.break_interval_minutes == 45
     assert settings.snooze_minutes == FIELDS_BY_NAME["snooze_minutes"].default
@@ -95,7 +95,7 @@ def test_validate_keeps_good_values_and_falls_back_per_field() -> None:
     assert problems == [
         "typo_setting: unknown setting, ignored",
         "snooze_minutes: must be a whole number 1..60, got 0; using the default 10",
-        "language: must be one of system, en, de, got 'fr'; using the default 'system'",
+        "language: must be one of system, en, de, es, fr, got 'pt'; using the default 'system'",
     ]
 
 
