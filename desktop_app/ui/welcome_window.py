@@ -129,9 +129,18 @@ def marker_path(settings_file: Path) -> Path:
 
 
 def is_first_start(settings_file: Path) -> bool:
-    """Neither settings nor the welcome marker exist: nobody has set this app up yet."""
+    """Nobody has set this app up yet: no settings, no welcome marker, no broken settings moved aside.
+
+    A settings file that was moved aside (``settings.json.bad-<time>``) means
+    someone used the app before; they are told about that file, not welcomed.
+    """
     settings_file = Path(settings_file)
-    return not settings_file.exists() and not marker_path(settings_file).exists()
+    if settings_file.exists() or marker_path(settings_file).exists():
+        return False
+    try:
+        return not any(settings_file.parent.glob(settings_file.name + ".bad-*"))
+    except OSError:
+        return False
 
 
 def mark_welcomed(settings_file: Path, when: float) -> str | None:

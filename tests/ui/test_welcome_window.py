@@ -181,6 +181,10 @@ def test_no_welcome_in_demo_or_for_an_existing_user(bridge: Any, paths: AppPaths
     from desktop_app.ui.welcome_window import attach
 
     assert attach(bridge, paths.settings_file, demo=True, autostart=FakeAutostart()).window is None
+    moved_aside = paths.settings_file.with_name("settings.json.bad-20261123-090000")
+    moved_aside.write_text("{broken", encoding="utf-8")
+    assert attach(bridge, paths.settings_file, autostart=FakeAutostart()).window is None
+    moved_aside.unlink()
     paths.settings_file.write_text(json.dumps(Settings().to_dict()), encoding="utf-8")
     assert attach(bridge, paths.settings_file, autostart=FakeAutostart()).window is None
 
