@@ -145,7 +145,7 @@ def is_first_start(settings_file: Path) -> bool:
 
 def mark_welcomed(settings_file: Path, when: float) -> str | None:
     """Write the marker (atomically); a plain problem sentence if that failed, else None."""
-    from desktop_app.storage.atomic import StorageError, atomic_write_text
+    from desktop_app.atomic_files import StorageError, atomic_write_text
 
     try:
         atomic_write_text(marker_path(settings_file),
