@@ -3,7 +3,7 @@
 Why SVG files at all when the widget can paint poses itself: routine files
 name an ``illustration`` file, user routines may reuse ours, and a file can be
 opened in any viewer. The SVG and the widget paint the same display list
-(:func:`desktop_app.core.poses.draw`), so they always agree.
+(:func:`desktop_app.core.figure_drawing.draw`), so they always agree.
 
 Every picture uses the same scale (figure units per pixel) and puts the floor
 at the same height, so a contact sheet of all exercises looks like one set.
@@ -14,17 +14,44 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from desktop_app.core.poses import Drawing, Pose, draw
+from desktop_app.core.figure_drawing import Drawing, Pose, Stroke, draw
 
-NEUTRAL = "#66707c"
 ACCENT = "#e8743b"
+FILL = {"body": "#7b8794", "far": "#b5bec8", "accent": ACCENT, "accent_far": "#f0b08e"}
+"""Fill colour of each body role: mid-tones that read on light and on dark backgrounds."""
+EDGE_COLOR = {"body": "#3b444e", "far": "#76808b", "accent": "#8f3f17", "accent_far": "#b0704f"}
+"""Outline colour of each body role, darker than the fill so overlapping parts stay apart."""
 FLOOR = "#8a939e"
-MAT = "#8a939e"
+MAT = "#7fa3b8"
+PROP = "#a0764f"
+FEEL = "#ffd23f"
+FEEL_EDGE = "#b8860b"
+SCENERY: dict[str, tuple[str, str, float]] = {
+    # role: (stroke colour, fill colour or "none", opacity)
+    "floor": (FLOOR, "none", 1.0),
+    "mat": (MAT, MAT, 0.45),
+    "ground": (FLOOR, FLOOR, 0.3),
+    "prop": (PROP, PROP, 0.55),
+    "ghost": (ACCENT, "none", 0.25),
+    "path": (ACCENT, "none", 0.85),
+}
 
-CANVAS_UNITS = (132.0, 108.0)
+CANVAS_UNITS = (138.0, 114.0)
 """The default picture area in figure units (width, height): fits a standing or a lying figure."""
 FLOOR_MARGIN = 6.0
 """Figure units from the floor line to the bottom of the picture."""
+
+
+def stroke_color(stroke: Stroke) -> str:
+    """The colour a renderer paints ``stroke`` with (body parts: fill or outline colour)."""
+    if stroke.role in FILL:
+        return EDGE_COLOR[stroke.role] if stroke.edge else FILL[stroke.role]
+    return SCENERY[stroke.role][0]
+
+
+def is_dot(stroke: Stroke) -> bool:
+    """A zero-length stroke stands for a disc as wide as the stroke (a head or a hand)."""
+    return len(stroke.points) == 2 and stroke.points[0] == stroke.points[1]
 
 
 def frame_box(drawing: Drawing) -> tuple[float, float, float, float]:
@@ -52,27 +79,14 @@ def _num(v: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def drawing_to_svg(drawing: Drawing, title: str = "", pixel_width: int = 220,
-                   neutral: str = NEUTRAL, accent: str = ACCENT) -> str:
+def drawing_to_svg(drawing: Drawing, title: str = "", pixel_width: int = 220) -> str:
     """SVG text for a display list. y is flipped here (SVG y points down)."""
     bx, btop, bw, bh = frame_box(drawing)
     pixel_height = round(pixel_width * bh / bw)
-    lw = drawing.line_width
 
     def pt(p: tuple[float, float]) -> str:
         return f"{_num(p[0] - bx)},{_num(btop - p[1])}"
 
-    styles = {
-        "floor": f'stroke="{FLOOR}" stroke-width="{_num(lw * 0.6)}" fill="none"',
-        "mat": f'stroke="{MAT}" stroke-width="{_num(lw * 0.4)}" fill="{MAT}" fill-opacity="0.3"',
-        "prop": f'stroke="{FLOOR}" stroke-width="{_num(lw * 0.7)}" fill="{FLOOR}" fill-opacity="0.25"',
-        "ghost": f'stroke="{accent}" stroke-width="{_num(lw * 0.8)}" fill="none" stroke-opacity="0.35" '
-        f'stroke-dasharray="{_num(lw * 1.2)} {_num(lw * 1.2)}"',
-        "far": f'stroke="{neutral}" stroke-width="{_num(lw)}" fill="none" stroke-opacity="0.5"',
-        "body": f'stroke="{neutral}" stroke-width="{_num(lw)}" fill="none"',
-        "accent_far": f'stroke="{accent}" stroke-width="{_num(lw)}" fill="none" stroke-opacity="0.75"',
-        "accent": f'stroke="{accent}" stroke-width="{_num(lw)}" fill="none"',
-    }
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{pixel_width}" height="{pixel_height}" '
@@ -82,12 +96,28 @@ def drawing_to_svg(drawing: Drawing, title: str = "", pixel_width: int = 220,
         out.append(f"<title>{escape(title)}</title>")
     out.append('<g stroke-linecap="round" stroke-linejoin="round">')
     for stroke in drawing.strokes:
+        color = stroke_color(stroke)
+        if is_dot(stroke):
+            cx, cy = pt(stroke.points[0]).split(",")
+            out.append(f'<circle cx="{cx}" cy="{cy}" r="{_num(stroke.width / 2)}" fill="{color}"/>')
+            continue
         points = " ".join(pt(p) for p in stroke.points)
+        style = f'stroke="{color}" stroke-width="{_num(stroke.width)}"'
+        fill = color
+        if stroke.role not in FILL:
+            _, fill, opacity = SCENERY[stroke.role]
+            style += f' stroke-opacity="{_num(opacity)}"' if opacity < 1 else ""
+            if fill != "none":
+                style += f' fill-opacity="{_num(opacity * 0.6)}"'
+            if stroke.role == "path":
+                style += f' stroke-dasharray="{_num(stroke.width * 1.5)} {_num(stroke.width * 2.5)}"'
         tag = "polygon" if stroke.closed else "polyline"
-        out.append(f"<{tag} points={quoteattr(points)} {styles[stroke.role]}/>")
+        shown_fill = fill if stroke.closed else "none"
+        out.append(f'<{tag} points={quoteattr(points)} {style} fill="{shown_fill}"/>')
     for circle in drawing.circles:
         cx, cy = pt(circle.center).split(",")
-        out.append(f'<circle cx="{cx}" cy="{cy}" r="{_num(circle.radius)}" fill="{neutral}"/>')
+        out.append(f'<circle cx="{cx}" cy="{cy}" r="{_num(circle.radius)}" fill="{FEEL}" fill-opacity="0.55" '
+                   f'stroke="{FEEL_EDGE}" stroke-width="0.7" stroke-dasharray="1.5 1.2"/>')
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -97,12 +127,14 @@ def pose_svg(pose: Pose, phase: float | None = None, mirrored: bool = False,
              pixel_width: int = 220) -> str:
     """Standalone SVG of ``pose``.
 
-    ``phase=None`` gives the static illustration: the end keyframe, with the
-    start position of the moving parts as a faint dashed ghost, so a still
-    picture still shows the movement. A number draws that single moment.
+    ``phase=None`` gives the static illustration: the end keyframe (for a loop,
+    the start), with the start position of the moving parts as a faint ghost
+    and the moving joint's path dotted, so a still picture still shows the
+    movement. A number draws that single moment.
     """
     if phase is None:
-        drawing = draw(pose, 1.0, mirrored=mirrored, ghost=pose.moves and pose.ghost)
+        end = 0.0 if pose.loop else 1.0
+        drawing = draw(pose, end, mirrored=mirrored, ghost=pose.moves and pose.ghost)
     else:
         drawing = draw(pose, phase, mirrored=mirrored)
     return drawing_to_svg(drawing, title=pose.name, pixel_width=pixel_width)

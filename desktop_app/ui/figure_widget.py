@@ -1,8 +1,10 @@
 """The exercise figure in the player window.
 
 Known poses (``desktop_app.core.poses``) are painted live with QPainter from
-the same display list the static SVG files are made from, so the figure can
-ease between a pose's start and end keyframes. An exercise without a known
+the same display list the static SVG files are made from
+(``desktop_app.core.figure_drawing``), in the same colours, so the figure can
+move through a pose's keyframes: ease into a hold, go out and back in a rep, or
+go round a circle. An exercise without a known
 pose (a user routine with its own picture) shows its illustration file
 instead: SVG through QSvgRenderer, anything else through QPixmap.
 
@@ -13,6 +15,7 @@ while a movement plays, so an idle or hidden figure costs nothing.
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -30,13 +33,12 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.core.poses import Drawing, Pose, draw, get_pose
-from desktop_app.core.svg_figure import ACCENT, frame_box
+from desktop_app.core.figure_drawing import Drawing, Pose, draw
+from desktop_app.core.poses import get_pose
+from desktop_app.core.svg_figure import FEEL, FEEL_EDGE, SCENERY, frame_box, is_dot, stroke_color
 from desktop_app.i18n import _
 
 log = logging.getLogger(__name__)
-
-ACCENT_COLOR = QColor(ACCENT)
 
 
 class FigureWidget(QWidget):
@@ -79,7 +81,7 @@ class FigureWidget(QWidget):
         ``eased`` applies an ease-in-out here; leave it False when the caller
         already eases (the player does). Poses without motion ignore this.
         """
-        phase = min(1.0, max(0.0, float(phase)))
+        phase = float(phase) % 1.0 if self._pose is not None and self._pose.loop else min(1.0, max(0.0, float(phase)))
         if self._pose is None or not self._pose.moves:
             self._phase = phase
             return
@@ -88,6 +90,17 @@ class FigureWidget(QWidget):
         self._phase = phase
         self._eased = eased
         self.update()
+
+    def set_rep(self, rep_phase: float) -> None:
+        """Place the figure at ``rep_phase`` 0..1 of one repetition.
+
+        A circle goes once round (phase 0 and 1 meet); any other movement goes
+        out to its end position and back, easing at both turns.
+        """
+        if self._pose is not None and self._pose.loop:
+            self.set_motion(float(rep_phase) % 1.0)
+        else:
+            self.set_motion(0.5 - 0.5 * math.cos(2.0 * math.pi * float(rep_phase)))
 
     @property
     def pose(self) -> Pose | None:
@@ -186,27 +199,25 @@ class FigureWidget(QWidget):
         if transform is None:
             return
         painter.setTransform(transform, True)
-        text = self.palette().color(QPalette.ColorRole.WindowText)
-        lw = drawing.line_width
-
-        def color(base: QColor, alpha: float) -> QColor:
-            c = QColor(base)
-            c.setAlphaF(alpha)
-            return c
-
-        styles: dict[str, tuple[QColor, float, QColor | None, Qt.PenStyle]] = {
-            "floor": (color(text, 0.45), lw * 0.6, None, Qt.PenStyle.SolidLine),
-            "mat": (color(text, 0.35), lw * 0.4, color(text, 0.14), Qt.PenStyle.SolidLine),
-            "prop": (color(text, 0.45), lw * 0.7, color(text, 0.15), Qt.PenStyle.SolidLine),
-            "ghost": (color(ACCENT_COLOR, 0.35), lw * 0.8, None, Qt.PenStyle.DashLine),
-            "far": (color(text, 0.45), lw, None, Qt.PenStyle.SolidLine),
-            "body": (color(text, 0.85), lw, None, Qt.PenStyle.SolidLine),
-            "accent_far": (color(ACCENT_COLOR, 0.75), lw, None, Qt.PenStyle.SolidLine),
-            "accent": (ACCENT_COLOR, lw, None, Qt.PenStyle.SolidLine),
-        }
         for stroke in drawing.strokes:
-            pen_color, width, fill, style = styles[stroke.role]
-            pen = QPen(pen_color, width, style, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+            color = QColor(stroke_color(stroke))
+            fill: QColor | None = QColor(color) if stroke.closed else None
+            style = Qt.PenStyle.SolidLine
+            if stroke.role in SCENERY:
+                _, fill_name, opacity = SCENERY[stroke.role]
+                color.setAlphaF(opacity)
+                fill = None
+                if stroke.closed and fill_name != "none":
+                    fill = QColor(fill_name)
+                    fill.setAlphaF(opacity * 0.6)
+                if stroke.role == "path":
+                    style = Qt.PenStyle.DotLine
+            if is_dot(stroke):
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(color)
+                painter.drawEllipse(QPointF(*stroke.points[0]), stroke.width / 2, stroke.width / 2)
+                continue
+            pen = QPen(color, stroke.width, style, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
             painter.setPen(pen)
             polygon = QPolygonF([QPointF(x, y) for x, y in stroke.points])
             if stroke.closed:
@@ -217,7 +228,9 @@ class FigureWidget(QWidget):
                 painter.drawPath(path)
             else:
                 painter.drawPolyline(polygon)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color(text, 0.85))
+        feel, ring = QColor(FEEL), QColor(FEEL_EDGE)
+        feel.setAlphaF(0.55)
+        painter.setBrush(feel)
+        painter.setPen(QPen(ring, 0.7, Qt.PenStyle.DashLine))
         for circle in drawing.circles:
             painter.drawEllipse(QPointF(*circle.center), circle.radius, circle.radius)

@@ -13,7 +13,8 @@ from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from pytestqt.qtbot import QtBot
 
-from desktop_app.core.poses import POSES, draw
+from desktop_app.core.figure_drawing import draw
+from desktop_app.core.poses import POSES
 from desktop_app.ui.figure_widget import FigureWidget
 
 ROOT = Path(__file__).resolve().parents[2]
