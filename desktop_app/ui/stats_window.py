@@ -59,6 +59,7 @@ from desktop_app.ui import locale_dates
 from desktop_app.ui.accessibility import name_as_shown, show_text
 from desktop_app.ui.bar_chart import BarChart, DayBar
 from desktop_app.ui.calendar_grid import CalendarGrid, long_date
+from desktop_app.ui.program_section import ProgramSection
 from desktop_app.ui.settings_fields import day_label
 
 log = logging.getLogger(__name__)
@@ -171,6 +172,8 @@ class StatsWindow(QWidget):
         self.tabs.addTab(self._build_charts(), _("Week and month"))
         self.tabs.addTab(self._build_consistency(), _("Consistency"))
         self.tabs.addTab(self._build_self_check(), _("Self-check"))
+        self.program_section = ProgramSection()  # the 12-week program (ui/program_section.py)
+        self.tabs.addTab(self.program_section, _("Program"))
 
         self.message = QLabel()
         self.message.setObjectName("message")
@@ -346,6 +349,7 @@ class StatsWindow(QWidget):
         self._show_charts(snapshot)
         self._show_consistency(snapshot)
         self._show_self_checks(snapshot)
+        self.program_section.refresh(self._history, now.date(), self._tz(), snapshot.self_checks)
 
     def _show_today(self, snapshot: StatsSnapshot) -> None:
         today = snapshot.today
