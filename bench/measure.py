@@ -109,6 +109,22 @@ def tree_memory(root: int) -> Memory:
     return Memory(rss, pss)
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds used so far by every process of the tree (all threads, /proc/PID/stat)."""
+    total = 0.0
+    for pid in tree_pids(root):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        total += (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime (fields 14, 15 of stat)
+    return total
+
+
 def tree_switches(root: int) -> dict[str, int]:
     """Voluntary context switches per thread ("pid/tid name" -> count) over the whole tree."""
     result: dict[str, int] = {}
