@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -24,11 +25,23 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.desktop import dbus_session, desktop_env, need, process, screenshot, xvfb
+from tests.support.screenshots import shots_dir
 
 #: The venv's bin folder (not resolved: .venv/bin/python is a symlink to the system Python).
 VENV_BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def screenshots_dir() -> Path:
+    """Where e2e screenshots go: ``$HIPBREAK_SCREENSHOT_DIR`` (scripts/refresh-screenshots sets it to
+    docs/screenshots), else one temporary folder per test process, so a test run leaves the checkout clean."""
+    global _SHOTS_TMP
+    if _SHOTS_TMP is None:
+        _SHOTS_TMP = Path(tempfile.mkdtemp(prefix="hipbreak-e2e-shots-"))
+    return shots_dir(_SHOTS_TMP)
+
+
+_SHOTS_TMP: Path | None = None
 
 #: trayer's panel sits in the top-right corner of the screen; icons are 22 px.
 TRAYER_ARGS = ["--edge", "top", "--align", "right", "--widthtype", "request", "--height", "24",
@@ -173,8 +186,8 @@ class Desktop:
         self.xdotool("mousemove_relative", "--", "-1", "0")
 
     def screenshot(self, name: str, around: tuple[int, int, int, int] | None = None, pad: int = 24) -> Path:
-        """Save docs/screenshots/NAME; with ``around`` (x, y, w, h) cropped to that area plus ``pad``."""
-        path = screenshot(self.display, SCREENSHOTS / name)
+        """Save NAME in :func:`screenshots_dir`; with ``around`` (x, y, w, h) cropped to that area plus ``pad``."""
+        path = screenshot(self.display, screenshots_dir() / name)
         if around is not None:
             x, y, w, h = around
             x0, y0 = max(0, x - pad), max(0, y - pad)

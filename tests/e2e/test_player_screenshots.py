@@ -1,4 +1,5 @@
-"""Screenshots of the player window on a real X server (Xvfb), saved to docs/screenshots/.
+"""Screenshots of the player window on a real X server (Xvfb), saved to a tmp folder
+(scripts/refresh-screenshots keeps them in docs/screenshots).
 
 Each state runs in a child process (this file, run as a script) that opens the
 real PlayerWindow with the xcb platform plugin, moves a fake clock to the wanted
@@ -16,7 +17,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-SHOTS = ROOT / "docs" / "screenshots"
 
 #: name -> (routine id, segment index, seconds into it, window size, mode)
 STATES: dict[str, tuple[str, int, float, tuple[int, int], str]] = {
@@ -80,14 +80,14 @@ import time  # noqa: E402
 import pytest  # noqa: E402
 
 from tests.support.desktop import desktop_env, need, xvfb  # noqa: E402
-from tests.support.screenshots import picture_info, shoot_window, window_child  # noqa: E402
+from tests.support.screenshots import picture_info, shoot_window, shots_dir, window_child  # noqa: E402
 
 
 @pytest.mark.e2e
 @pytest.mark.display
 def test_player_screenshots(tmp_path: Path) -> None:
     need("import")
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    shots = shots_dir(tmp_path)
     with xvfb("1280x800x24") as display:
         env = desktop_env(display, QT_LOGGING_RULES="qt.multimedia.*=false;qt.qpa.*=false")
         for state in STATES:
@@ -97,7 +97,7 @@ def test_player_screenshots(tmp_path: Path) -> None:
                 assert line.startswith("READY"), f"{state}: child said {line!r}, stderr: {proc.stderr.read()}"
                 x, y, w, h = (int(v) for v in line.split()[1:])
                 time.sleep(0.3)  # let the X server finish drawing
-                out = shoot_window(display, f"{w}x{h}+{x}+{y}", SHOTS / f"player-{state}.png")
+                out = shoot_window(display, f"{w}x{h}+{x}+{y}", shots / f"player-{state}.png")
                 proc.stdin.write("\n")
                 proc.stdin.flush()
                 assert proc.wait(timeout=20) == 0

@@ -19,6 +19,20 @@ from typing import Any
 
 from tests.support.desktop import need
 
+#: Set by scripts/refresh-screenshots (to docs/screenshots) to keep the pictures; unset in test runs,
+#: so running the suite never rewrites tracked files.
+SCREENSHOT_DIR_ENV = "HIPBREAK_SCREENSHOT_DIR"
+
+
+def shots_dir(fallback: Path) -> Path:
+    """Where a test saves its screenshots: ``$HIPBREAK_SCREENSHOT_DIR`` when set, else ``fallback`` (a tmp folder)."""
+    import os
+
+    wanted = os.environ.get(SCREENSHOT_DIR_ENV)
+    folder = Path(wanted) if wanted else fallback
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
 
 def shoot_window(display: str, geometry: str, path: Path) -> Path:
     """Grab the whole screen cropped to ``geometry`` (ImageMagick's ``WxH+X+Y``).

@@ -1,4 +1,7 @@
-"""The hourly and daily prompts as a user sees them, on a real X server (saved to docs/screenshots/)."""
+"""The hourly and daily prompts as a user sees them, on a real X server.
+
+Pictures go to a tmp folder; scripts/refresh-screenshots keeps them in docs/screenshots.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.desktop import desktop_env, need, wait_for, xvfb
-from tests.support.screenshots import picture_info
+from tests.support.screenshots import picture_info, shots_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +41,7 @@ _SHOW = textwrap.dedent("""
     ("hourly", 62 * 60, "Hip flexor reset", "prompt-hourly.png"),
     ("daily", 25 * 60, "Full hip program", "prompt-daily.png"),
 ])
-def test_prompt_screenshot(kind: str, sitting: int, routine: str, name: str) -> None:
+def test_prompt_screenshot(kind: str, sitting: int, routine: str, name: str, tmp_path: Path) -> None:
     need("import")
     with xvfb("640x240x24") as display:
         env = desktop_env(display, None)
@@ -48,7 +51,7 @@ def test_prompt_screenshot(kind: str, sitting: int, routine: str, name: str) -> 
             assert proc.stdout is not None
             wait_for(lambda: "shown" in proc.stdout.readline(), timeout=20, what="the prompt to show")
             time.sleep(0.8)  # let it paint
-            out = ROOT / "docs" / "screenshots" / name
+            out = shots_dir(tmp_path) / name
             wait_for(lambda: subprocess.run(["import", "-display", display, "-window", "root", str(out)],
                                             timeout=20).returncode == 0, timeout=20, what="a screenshot")
             picture = picture_info(out)
