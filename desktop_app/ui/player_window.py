@@ -50,7 +50,6 @@ from desktop_app.application.player_presenter import (
     format_duration,
     next_text,
     player_frame,
-    rep_motion,
     segment_cues,
     segment_status,
     wants_tick,
@@ -229,6 +228,16 @@ class PlayerWindow(QWidget):
         self.next_label = QLabel(self)
         self.next_label.setObjectName("next_label")
         self.next_label.setWordWrap(True)
+        # Where to feel it and the caution: never in the scrolling instructions, where a small
+        # window cut the caution off. Their own label takes the height its text needs.
+        self.cue_label = QLabel(self)
+        self.cue_label.setObjectName("cue_label")
+        self.cue_label.setWordWrap(True)
+        self.cue_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.cue_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        cue_policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        cue_policy.setHeightForWidth(True)
+        self.cue_label.setSizePolicy(cue_policy)
 
         media = QHBoxLayout()
         media.setSpacing(8)
@@ -239,6 +248,7 @@ class PlayerWindow(QWidget):
         play_layout.setContentsMargins(0, 0, 0, 0)
         play_layout.setSpacing(3)
         play_layout.addLayout(media, 1)
+        play_layout.addWidget(self.cue_label)
         play_layout.addWidget(self.instructions_scroll)
         play_layout.addWidget(self.next_label)
 
@@ -250,7 +260,7 @@ class PlayerWindow(QWidget):
         self.pages.addWidget(play_page)
         self.pages.addWidget(self.summary_label)
 
-        self.safety_label = QLabel(_(SAFETY_LINE), self)
+        self.safety_label = QLabel(self._safety_note(), self)
         self.safety_label.setObjectName("safety_label")
         self.safety_label.setWordWrap(True)
         self.safety_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -584,7 +594,7 @@ class PlayerWindow(QWidget):
         if progress.rep_phase is None:
             self.animation_timer.stop()
             return
-        self.figure.set_motion(rep_motion(progress.rep_phase))
+        self.figure.set_rep(progress.rep_phase)
 
     def _advance(self) -> None:
         """The segment deadline passed: let the core move on, then re-arm."""
@@ -637,7 +647,15 @@ class PlayerWindow(QWidget):
         self.compact.set_state(frame.big, frame.compact_label, frame.fraction, frame.kind)
         self.pause_button.setText(frame.pause_label)
         self.pause_button.setAccessibleName(self.pause_button.text())
-        self.figure.set_motion(frame.motion)
+        if progress.rep_phase is not None:
+            self.figure.set_rep(progress.rep_phase)  # a circle goes round, other reps out and back
+        else:
+            self.figure.set_motion(frame.motion)
+
+    def _safety_note(self) -> str:
+        """The routine's own safety note (floor routines add how to get down and up safely)."""
+        note = self.routine.safety_note
+        return note.get(self.lang) if self.lang in note.languages else _(SAFETY_LINE)
 
     def _show_segment(self, progress: Progress) -> None:
         segment = progress.segment
@@ -648,9 +666,14 @@ class PlayerWindow(QWidget):
         lines = [f"• {line}" for line in segment.instructions]
         if segment.note:
             lines.append(segment.note)
-        if segment.safety:
-            lines.append(f"⚠ {segment.safety}")
         self.instructions_label.setText("\n".join(lines))
+        cues = []
+        if segment.feel_it:
+            cues.append(_("Feel it: {where}").format(where=segment.feel_it))
+        if segment.safety:
+            cues.append(f"⚠ {segment.safety}")
+        self.cue_label.setText("\n".join(cues))
+        self.cue_label.setVisible(bool(cues))
         self.instructions_scroll.refit()
         self.instructions_scroll.verticalScrollBar().setValue(0)
         self.next_label.setText(next_text(segment, progress.next_segment))
@@ -695,6 +718,7 @@ class PlayerWindow(QWidget):
             self.next_label: (13, False),
             self.summary_label: (20, False),
             self.safety_label: (11, False),
+            self.cue_label: (12, False),
         }
         for label, (pixels, bold) in sizes.items():
             font = QFont(self.font())
