@@ -96,15 +96,11 @@ def test_german_review_fixes_are_in() -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_about_and_safety_page_is_translated(lang: str) -> None:
-    from desktop_app.ui import about_dialog
-
-    source = Path(about_dialog.__file__).read_text(encoding="utf-8")
     entries = catalog(lang)
     about = [e for e, entry in entries.items() if any(ref.startswith("desktop_app/ui/about_dialog.py")
                                                       for ref in entry.references)]
     assert len(about) >= 10, about
     for english in about:
-        assert english in source or "\n" in english
         assert entries[english].translated, f"{lang}: about page text not translated: {english!r}"
     safety = "Stop if anything hurts. See a professional for persistent pain."
     assert entries[safety].translated and entries[safety].msgstr[0] != safety
@@ -270,8 +266,8 @@ def test_the_wheel_ships_compiled_catalogs_and_an_installed_copy_finds_them(tmp_
     shutil.copytree(ROOT / "assets", src / "assets", ignore=shutil.ignore_patterns("LC_MESSAGES"))
     assert not list((src / "assets" / "i18n").rglob("*.mo"))  # the build must compile them itself
     wheels = tmp_path / "wheels"
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                            "-q", "-w", str(wheels), str(src)], capture_output=True, text=True, timeout=600)
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(src)],
+                           capture_output=True, text=True, timeout=600)
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     [wheel] = wheels.glob("hipbreak-*.whl")
     with zipfile.ZipFile(wheel) as archive:
@@ -315,8 +311,8 @@ def test_qt_translator_translates_dialog_buttons(qapp: Any, lang: str, restore_l
 
     buttons = QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Save
     install_qt_translations(qapp)
-    english = sorted(b.text() for b in QDialogButtonBox(buttons).buttons())
-    assert english == ["&Save", "Cancel"] or english == ["Cancel", "Save"], english
+    before = QDialogButtonBox(buttons)
+    assert sorted(b.text().replace("&", "") for b in before.buttons()) == ["Cancel", "Save"]
     i18n.set_language(lang)
     box = QDialogButtonBox(buttons)
     translated = sorted(b.text().replace("&", "") for b in box.buttons())
@@ -383,7 +379,8 @@ def test_player_window_is_translated(qtbot: Any, clock: Any, lang: str, restore_
         w.text() for w in window.findChildren(QAbstractButton)
     ]
     texts += [w.toolTip() for w in window.findChildren(QAbstractButton) if w.toolTip()]
-    assert text(lang, SAFETY_LINE) in texts
+    note = routine.safety_note  # the routine's own note in this language, else the catalog's line
+    assert (note.get(lang) if lang in note.languages else text(lang, SAFETY_LINE)) in texts
     assert not _untranslated([t for t in texts if t], lang), texts
     window.close()
     window.compact.close()
