@@ -8,7 +8,7 @@ carries exactly one request, so there is no session state to get wrong.
 Why it is built this way:
 
 * The socket is reachable by any program the user runs, so everything is
-  treated as hostile until :mod:`desktop_app.commands` has validated it:
+  treated as hostile until :mod:`desktop_app.application.commands` has validated it:
   framing, size (64 KiB, never buffered beyond that), UTF-8, JSON, command name
   and argument types are all checked *before* the handler sees anything.
 * Everything on the server side is non-blocking on the Qt event loop. A client

@@ -276,7 +276,7 @@ def test_qlocalsocket_client_path_works_too(profile_dir: Path, server: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """The Windows client (QLocalSocket + waitFor*) against the same server."""
     from desktop_app import ipc
-    from desktop_app.commands import encode
+    from desktop_app.application.commands import encode
     from desktop_app.platform.paths import resolve_paths
 
     raw = ipc._exchange_qt(resolve_paths().socket_name, encode({"cmd": "status"}), 5.0)

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from desktop_app.atomic_files import StorageError
 from desktop_app.core import events as ev
 from desktop_app.core.events import Event
 from desktop_app.core.stats import DAY_COLUMNS, DayTotals
@@ -26,7 +27,6 @@ from desktop_app.export import (
     read_events_csv,
     write_events_csv,
 )
-from desktop_app.storage.atomic import StorageError
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "export-format.md"
 BERLIN = ZoneInfo("Europe/Berlin")

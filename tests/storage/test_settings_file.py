@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from desktop_app.atomic_files import StorageError
 from desktop_app.core.settings import SETTINGS_VERSION, Settings, defaults
-from desktop_app.storage.atomic import StorageError
 from desktop_app.storage.settings_file import load_settings, save_settings, settings_text
 from tests.storage.hostile import readonly
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.storage.atomic import StorageError
+from desktop_app.atomic_files import StorageError
 from desktop_app.storage.state_file import load_state, save_state
 from tests.storage.hostile import readonly
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from desktop_app.platform.paths import AppPaths
-from desktop_app.ui.controller import AppController
+from desktop_app.ui.bridge import AppBridge
 from tests.support.app_parts import RecordingNotifier, close_controller, make_controller, profile_paths
 from tests.support.fakeclock import FakeClock
 
@@ -32,7 +32,7 @@ def notifier() -> RecordingNotifier:
 
 
 @pytest.fixture
-def ctl(qapp: Any, clock: FakeClock, paths: AppPaths, notifier: RecordingNotifier) -> Iterator[AppController]:
+def ctl(qapp: Any, clock: FakeClock, paths: AppPaths, notifier: RecordingNotifier) -> Iterator[AppBridge]:
     """A started controller with no idle or do-not-disturb source; shut down after the test."""
     controller = make_controller(clock, paths, notifier=notifier)
     controller.start()

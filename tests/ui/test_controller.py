@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core import events as ev
 from desktop_app.platform.paths import AppPaths
 from desktop_app.storage.history import open_history
-from desktop_app.ui.controller import AppController
+from desktop_app.ui.bridge import AppBridge
 from tests.support.app_parts import (
     FakeDnd,
     RecordingNotifier,
@@ -33,12 +33,12 @@ def _kinds(paths: AppPaths) -> list[str]:
         opened.store.close()
 
 
-def _due(ctl: AppController, clock: FakeClock) -> None:
+def _due(ctl: AppBridge, clock: FakeClock) -> None:
     clock.minutes(60)
     ctl.driver.wake()
 
 
-def test_status_json_has_the_contract_fields(ctl: AppController, clock: FakeClock) -> None:
+def test_status_json_has_the_contract_fields(ctl: AppBridge, clock: FakeClock) -> None:
     clock.minutes(12)
     reply = ctl.handle_command("status", {})
     assert reply["ok"] is True
@@ -53,7 +53,7 @@ def test_status_json_has_the_contract_fields(ctl: AppController, clock: FakeCloc
     json.dumps(reply)  # everything is JSON-able
 
 
-def test_prompt_appears_once_with_one_notification(ctl: AppController, clock: FakeClock, qtbot: QtBot,
+def test_prompt_appears_once_with_one_notification(ctl: AppBridge, clock: FakeClock, qtbot: QtBot,
                                                    notifier: RecordingNotifier, paths: AppPaths) -> None:
     with qtbot.waitSignal(ctl.prompt_requested) as signal:
         _due(ctl, clock)
@@ -69,7 +69,7 @@ def test_prompt_appears_once_with_one_notification(ctl: AppController, clock: Fa
     assert ev.PROMPT_SHOWN in _kinds(paths)
 
 
-def test_unanswered_prompt_repeats_in_the_same_window(ctl: AppController, clock: FakeClock,
+def test_unanswered_prompt_repeats_in_the_same_window(ctl: AppBridge, clock: FakeClock,
                                                       notifier: RecordingNotifier) -> None:
     _due(ctl, clock)
     first = ctl.prompt_window()
@@ -81,7 +81,7 @@ def test_unanswered_prompt_repeats_in_the_same_window(ctl: AppController, clock:
     assert len(notifier.sent) == 2
 
 
-def test_snooze_command_closes_the_prompt_and_reports_until(ctl: AppController, clock: FakeClock) -> None:
+def test_snooze_command_closes_the_prompt_and_reports_until(ctl: AppBridge, clock: FakeClock) -> None:
     _due(ctl, clock)
     reply = ctl.handle_command("snooze", {"minutes": 5})
     assert reply["ok"] is True
@@ -91,7 +91,7 @@ def test_snooze_command_closes_the_prompt_and_reports_until(ctl: AppController, 
     assert not ctl.prompt_window().isVisible()
 
 
-def test_prompt_buttons_reach_the_scheduler(ctl: AppController, clock: FakeClock, paths: AppPaths) -> None:
+def test_prompt_buttons_reach_the_scheduler(ctl: AppBridge, clock: FakeClock, paths: AppPaths) -> None:
     _due(ctl, clock)
     ctl.prompt_window().snooze_button.click()
     assert ctl.status().stage.value == "snoozed"
@@ -105,7 +105,7 @@ def test_prompt_buttons_reach_the_scheduler(ctl: AppController, clock: FakeClock
     assert ev.SNOOZED in kinds and ev.SKIPPED in kinds
 
 
-def test_commands_that_do_not_apply_are_refused_in_plain_words(ctl: AppController) -> None:
+def test_commands_that_do_not_apply_are_refused_in_plain_words(ctl: AppBridge) -> None:
     for cmd, args in (("snooze", {"minutes": None}), ("skip", {}), ("resume", {}), ("sitting", {})):
         reply = ctl.handle_command(cmd, args)
         assert reply["ok"] is False, cmd
@@ -113,7 +113,7 @@ def test_commands_that_do_not_apply_are_refused_in_plain_words(ctl: AppControlle
     assert ctl.status().stage.value == "working"
 
 
-def test_pause_and_resume(ctl: AppController, clock: FakeClock) -> None:
+def test_pause_and_resume(ctl: AppBridge, clock: FakeClock) -> None:
     reply = ctl.handle_command("pause", {"minutes": 30, "until_tomorrow": False})
     assert reply["state"] == "paused"
     paused_until = datetime.fromisoformat(reply["paused_until"]).timestamp()
@@ -124,27 +124,27 @@ def test_pause_and_resume(ctl: AppController, clock: FakeClock) -> None:
     assert "tomorrow" in tomorrow["status_text"].lower()
 
 
-def test_standing_and_sitting(ctl: AppController) -> None:
+def test_standing_and_sitting(ctl: AppBridge) -> None:
     assert ctl.handle_command("standing", {})["state"] == "standing"
     assert ctl.handle_command("standing", {})["ok"] is False
     assert ctl.handle_command("sitting", {})["state"] == "working"
 
 
-def test_break_now_shows_the_prompt(ctl: AppController) -> None:
+def test_break_now_shows_the_prompt(ctl: AppBridge) -> None:
     reply = ctl.handle_command("break_now", {})
     assert reply["state"] == "due"
     assert ctl.prompt_window().isVisible()
     assert ctl.handle_command("break_now", {})["ok"] is False
 
 
-def test_unknown_routine_is_refused(ctl: AppController) -> None:
+def test_unknown_routine_is_refused(ctl: AppBridge) -> None:
     reply = ctl.handle_command("routine", {"id": "no-such-routine"})
     assert reply["ok"] is False
     assert "no-such-routine" in reply["error"]
 
 
 @pytest.mark.qt_log_ignore("pipewire", "PulseAudio", "multimedia")
-def test_routine_opens_the_player_and_its_end_is_a_break(ctl: AppController, clock: FakeClock,
+def test_routine_opens_the_player_and_its_end_is_a_break(ctl: AppBridge, clock: FakeClock,
                                                          paths: AppPaths) -> None:
     clock.minutes(50)
     reply = ctl.handle_command("routine", {"id": "hip-flexor-reset"})
@@ -177,7 +177,7 @@ def test_state_is_saved_and_restored(qapp: Any, clock: FakeClock, paths: AppPath
         close_controller(second)
 
 
-def test_quit_reply_comes_before_the_app_stops(ctl: AppController, qtbot: QtBot, paths: AppPaths) -> None:
+def test_quit_reply_comes_before_the_app_stops(ctl: AppBridge, qtbot: QtBot, paths: AppPaths) -> None:
     reply = ctl.handle_command("quit", {})
     assert reply == {"ok": True}
     with qtbot.waitSignal(ctl.quit_requested, timeout=2000):
@@ -241,7 +241,7 @@ def test_do_not_disturb_is_asked_only_when_a_prompt_is_due(qapp: Any, clock: Fak
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints", "raise")
-def test_statistics_and_settings_windows_open_through_the_controller(ctl: AppController, clock: FakeClock,
+def test_statistics_and_settings_windows_open_through_the_controller(ctl: AppBridge, clock: FakeClock,
                                                                       qtbot: QtBot) -> None:
     state = ctl.menu_state()
     assert state.has_statistics and state.has_settings  # their modules are in this checkout
@@ -263,7 +263,7 @@ def test_statistics_and_settings_windows_open_through_the_controller(ctl: AppCon
 # --- the player window's lifecycle as the controller manages it ----------------------------------
 
 
-def test_a_player_in_compact_mode_is_not_opened_twice(ctl: AppController) -> None:
+def test_a_player_in_compact_mode_is_not_opened_twice(ctl: AppBridge) -> None:
     assert ctl.open_routine("desk-break") is True
     player = ctl.navigator.player
     player.enter_compact()
@@ -274,7 +274,7 @@ def test_a_player_in_compact_mode_is_not_opened_twice(ctl: AppController) -> Non
     assert player.isVisible()
 
 
-def test_a_finished_routine_keeps_its_summary_until_another_routine_opens(ctl: AppController,
+def test_a_finished_routine_keeps_its_summary_until_another_routine_opens(ctl: AppBridge,
                                                                          paths: AppPaths) -> None:
     from desktop_app.core.player import FINISHED
 
@@ -291,7 +291,7 @@ def test_a_finished_routine_keeps_its_summary_until_another_routine_opens(ctl: A
     assert ctl.navigator.player is not player and ctl.navigator.player.isVisible()
 
 
-def test_lock_pauses_the_player_and_unlock_resumes_it(ctl: AppController) -> None:
+def test_lock_pauses_the_player_and_unlock_resumes_it(ctl: AppBridge) -> None:
     from desktop_app.core.player import PAUSED, PLAYING
 
     ctl.open_routine("desk-break")
@@ -307,7 +307,7 @@ def test_lock_pauses_the_player_and_unlock_resumes_it(ctl: AppController) -> Non
     assert player.player.state == PLAYING
 
 
-def test_settings_reach_an_open_player_at_once(ctl: AppController) -> None:
+def test_settings_reach_an_open_player_at_once(ctl: AppBridge) -> None:
     ctl.open_routine("desk-break")
     player = ctl.navigator.player
     ctl.apply_settings(ctl.settings.replace(volume_percent=20, sound_enabled=False))

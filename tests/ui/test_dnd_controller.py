@@ -19,7 +19,7 @@ from desktop_app.core import events as ev
 from desktop_app.core.settings import Settings
 from desktop_app.platform.paths import AppPaths
 from desktop_app.storage.history import open_history
-from desktop_app.ui.controller import AppController
+from desktop_app.ui.bridge import AppBridge
 from tests.support.app_parts import (
     FakeDnd,
     FakeIdle,
@@ -51,7 +51,7 @@ def dnd() -> FakeDnd:
 
 
 def _controller(clock: FakeClock, paths: AppPaths, dnd: FakeDnd, notifier: RecordingNotifier,
-                idle: Any = None, **settings: Any) -> AppController:
+                idle: Any = None, **settings: Any) -> AppBridge:
     controller = make_controller(clock, paths, idle=idle if idle is not None else FakeIdle(0.0), dnd=dnd,
                                  notifier=notifier, settings=Settings().replace(**settings))
     controller.start()
@@ -60,7 +60,7 @@ def _controller(clock: FakeClock, paths: AppPaths, dnd: FakeDnd, notifier: Recor
 
 @pytest.fixture
 def ctl(qapp: Any, clock: FakeClock, paths: AppPaths, dnd: FakeDnd,
-        notifier: RecordingNotifier) -> Iterator[AppController]:
+        notifier: RecordingNotifier) -> Iterator[AppBridge]:
     controller = _controller(clock, paths, dnd, notifier)
     yield controller
     close_controller(controller)
@@ -75,7 +75,7 @@ def _history(paths: AppPaths) -> list[tuple[str, dict[str, Any]]]:
         opened.store.close()
 
 
-def _fire(controller: AppController, clock: FakeClock) -> None:
+def _fire(controller: AppBridge, clock: FakeClock) -> None:
     """What the driver's single-shot timer does: move to its deadline, then wake."""
     deadline = controller.scheduler.next_deadline()
     assert deadline is not None, "nothing pending: the driver would not wake"
@@ -83,7 +83,7 @@ def _fire(controller: AppController, clock: FakeClock) -> None:
     controller.driver.wake()
 
 
-def _fire_until_due(controller: AppController, clock: FakeClock) -> None:
+def _fire_until_due(controller: AppBridge, clock: FakeClock) -> None:
     for _ in range(20):
         if controller.status().stage.value == "due":
             return
@@ -91,7 +91,7 @@ def _fire_until_due(controller: AppController, clock: FakeClock) -> None:
     pytest.fail("the prompt never came due")
 
 
-def test_a_prompt_that_comes_due_under_fullscreen_is_held(ctl: AppController, clock: FakeClock, dnd: FakeDnd,
+def test_a_prompt_that_comes_due_under_fullscreen_is_held(ctl: AppBridge, clock: FakeClock, dnd: FakeDnd,
                                                           notifier: RecordingNotifier, paths: AppPaths) -> None:
     _fire_until_due(ctl, clock)
     status = ctl.handle_command("status", {})

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from desktop_app.platform.paths import AppPaths
-from desktop_app.ui.controller import AppController
+from desktop_app.ui.bridge import AppBridge
 from desktop_app.ui.status_window import StatusWindow
 from desktop_app.ui.tray import AppViews, TrayView
 from desktop_app.ui.tray_menu import TrayMenu
@@ -31,7 +31,7 @@ def paths(profile_dir: Path) -> AppPaths:
 
 @pytest.fixture
 def setup(qapp: Any, clock: FakeClock,
-          paths: AppPaths) -> Iterator[tuple[AppController, AppViews, RecordingNotifier]]:
+          paths: AppPaths) -> Iterator[tuple[AppBridge, AppViews, RecordingNotifier]]:
     notifier = RecordingNotifier()
     controller = make_controller(clock, paths, notifier=notifier)
     views = AppViews(controller, notifier)

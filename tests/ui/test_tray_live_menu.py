@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from desktop_app.platform.paths import AppPaths
-from desktop_app.ui.controller import AppController
+from desktop_app.ui.bridge import AppBridge
 from desktop_app.ui.tray import LIVE_MENU_MAX_UNSEEN_TICKS, TrayView
 from tests.support.app_parts import close_controller, make_controller, profile_paths
 from tests.support.fakeclock import FakeClock
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.qt_log_ignore("systemTrayWindowChanged")  # offscreen Q
 
 
 @pytest.fixture
-def ctl(qapp: Any, clock: FakeClock, profile_dir: Path) -> Iterator[AppController]:
+def ctl(qapp: Any, clock: FakeClock, profile_dir: Path) -> Iterator[AppBridge]:
     paths: AppPaths = profile_paths(profile_dir)
     controller = make_controller(clock, paths)
     controller.start()
@@ -26,7 +26,7 @@ def ctl(qapp: Any, clock: FakeClock, profile_dir: Path) -> Iterator[AppControlle
     close_controller(controller)
 
 
-def test_a_menu_no_panel_ever_closes_stops_refreshing_by_itself(ctl: AppController, clock: FakeClock) -> None:
+def test_a_menu_no_panel_ever_closes_stops_refreshing_by_itself(ctl: AppBridge, clock: FakeClock) -> None:
     """In SNI mode the QMenu is never visible here and a panel may never send "closed"."""
     view = TrayView(ctl)
     view.menu.aboutToShow.emit()  # what Qt does when a panel sends AboutToShow
@@ -40,7 +40,7 @@ def test_a_menu_no_panel_ever_closes_stops_refreshing_by_itself(ctl: AppControll
     assert not view._live.isActive(), "a D-Bus menu that is never closed must not tick for good"
 
 
-def test_about_to_hide_stops_the_live_refresh_at_once(ctl: AppController) -> None:
+def test_about_to_hide_stops_the_live_refresh_at_once(ctl: AppBridge) -> None:
     view = TrayView(ctl)
     view.menu.aboutToShow.emit()
     assert view._live.isActive()

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from desktop_app.core.settings import PAUSE_OPTIONS, SNOOZE_OPTIONS
-from desktop_app.ui.controller import AppController
+from desktop_app.ui.bridge import AppBridge
 from desktop_app.ui.tray_menu import MenuState, RoutineChoice, TrayMenu, format_minutes, status_line
 from tests.support.fakeclock import FakeClock
 
@@ -45,7 +45,7 @@ def _enabled(menu: TrayMenu) -> dict[str, bool]:
     }
 
 
-def test_items_follow_the_state(ctl: AppController, clock: FakeClock) -> None:
+def test_items_follow_the_state(ctl: AppBridge, clock: FakeClock) -> None:
     menu = TrayMenu(ctl)
     menu.refresh(ctl.menu_state())
     assert _enabled(menu) == {"routine": True, "break_now": True, "snooze": False, "skip": False,
@@ -64,7 +64,7 @@ def test_items_follow_the_state(ctl: AppController, clock: FakeClock) -> None:
     assert _enabled(menu)["sitting"] and not menu.standing_action.isVisible()
 
 
-def test_status_line_is_first_and_live(ctl: AppController, clock: FakeClock) -> None:
+def test_status_line_is_first_and_live(ctl: AppBridge, clock: FakeClock) -> None:
     menu = TrayMenu(ctl)
     menu.refresh(ctl.menu_state())
     first = menu.actions()[0]
@@ -126,7 +126,7 @@ def test_windows_from_other_issues_are_hidden_until_they_exist() -> None:
     assert menu.statistics_action.isVisible() and menu.settings_action.isVisible()
 
 
-def test_menu_lists_every_loaded_routine(ctl: AppController) -> None:
+def test_menu_lists_every_loaded_routine(ctl: AppBridge) -> None:
     menu = TrayMenu(ctl)
     menu.refresh(ctl.menu_state())
     titles = [a.text() for a in menu.routines_menu.actions()]
@@ -134,7 +134,7 @@ def test_menu_lists_every_loaded_routine(ctl: AppController) -> None:
     assert "Hip" in menu.start_default.text()
 
 
-def test_status_lines_in_plain_words(ctl: AppController, clock: FakeClock) -> None:
+def test_status_lines_in_plain_words(ctl: AppBridge, clock: FakeClock) -> None:
     now = clock.now()
     ctl.pause(None, until_tomorrow=True)
     assert status_line(ctl.status(), now) == "Paused until tomorrow"

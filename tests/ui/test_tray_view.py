@@ -9,7 +9,7 @@ from PySide6.QtGui import QPixmap, QPixmapCache
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app.ui.controller import AppController
+from desktop_app.ui.bridge import AppBridge
 from desktop_app.ui.qt_app import trim_pixmap_cache_soon
 from desktop_app.ui.tray import TrayView
 from tests.support.fakeclock import FakeClock
@@ -17,7 +17,7 @@ from tests.support.fakeclock import FakeClock
 pytestmark = pytest.mark.qt_log_ignore("systemTrayWindowChanged")  # offscreen Qt has no real tray
 
 
-def test_without_hover_refresh_the_tooltip_is_kept_fresh_each_minute(ctl: AppController, clock: FakeClock) -> None:
+def test_without_hover_refresh_the_tooltip_is_kept_fresh_each_minute(ctl: AppBridge, clock: FakeClock) -> None:
     clock.advance(20)
     view = TrayView(ctl)
     view.refresh()
@@ -27,7 +27,7 @@ def test_without_hover_refresh_the_tooltip_is_kept_fresh_each_minute(ctl: AppCon
     assert "Sitting" in view.icon.toolTip()
 
 
-def test_with_hover_refresh_only_the_ring_steps_wake_it(ctl: AppController, clock: FakeClock) -> None:
+def test_with_hover_refresh_only_the_ring_steps_wake_it(ctl: AppBridge, clock: FakeClock) -> None:
     clock.advance(20)
     view = TrayView(ctl)
     view._xembed = QWidget()  # as if Qt docked the icon with XEmbed
@@ -36,7 +36,7 @@ def test_with_hover_refresh_only_the_ring_steps_wake_it(ctl: AppController, cloc
     assert view.next_refresh_seconds == pytest.approx(75 - 20)
 
 
-def test_nothing_ticks_while_paused(ctl: AppController) -> None:
+def test_nothing_ticks_while_paused(ctl: AppBridge) -> None:
     view = TrayView(ctl)
     ctl.pause(30)
     view.refresh()

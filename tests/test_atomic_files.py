@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.storage.atomic import StorageError, atomic_write_text, describe_os_error, move_aside
+from desktop_app.atomic_files import StorageError, atomic_write_text, describe_os_error, move_aside
 from tests.storage.hostile import fill_up, readonly, tiny_disk
 
 
