@@ -20,10 +20,15 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtDBus import QDBusConnection
 
 from desktop_app.platform.idle.dbus_support import connect_signal, disconnect_signal
-from desktop_app.platform.notify import INTERFACE, OBJECT_PATH, SERVICE, Notifier
+from desktop_app.platform.notify import INTERFACE, OBJECT_PATH, Notifier
 
 log = logging.getLogger(__name__)
 
+#: Signals are taken from any sender: on GNOME 43 a gjs helper owns ``org.freedesktop.Notifications``
+#: and forwards calls to gnome-shell, but gnome-shell emits ``ActionInvoked`` from its own
+#: connection, so a match on the well-known name's owner never sees an answer. The notification
+#: id (and that it is ours) is checked instead.
+ANY_SENDER = ""
 #: Reasons in ``NotificationClosed`` (freedesktop spec): 1 expired, 2 dismissed by the user,
 #: 3 closed by CloseNotification, 4 undefined.
 CLOSED_BY_USER = 2
@@ -55,9 +60,9 @@ class ActionNotification(QObject):
             return True
         if not self._bus.isConnected():
             return False
-        ok = connect_signal(self._bus, SERVICE, OBJECT_PATH, INTERFACE, "ActionInvoked", self,
+        ok = connect_signal(self._bus, ANY_SENDER, OBJECT_PATH, INTERFACE, "ActionInvoked", self,
                             "_on_action_invoked(uint,QString)")
-        ok = connect_signal(self._bus, SERVICE, OBJECT_PATH, INTERFACE, "NotificationClosed", self,
+        ok = connect_signal(self._bus, ANY_SENDER, OBJECT_PATH, INTERFACE, "NotificationClosed", self,
                             "_on_closed(uint,uint)") and ok
         self._listening = ok
         return ok
@@ -85,20 +90,20 @@ class ActionNotification(QObject):
         """Close and stop listening (the app quits)."""
         self.close()
         if self._listening:
-            disconnect_signal(self._bus, SERVICE, OBJECT_PATH, INTERFACE, "ActionInvoked", self,
+            disconnect_signal(self._bus, ANY_SENDER, OBJECT_PATH, INTERFACE, "ActionInvoked", self,
                               "_on_action_invoked(uint,QString)")
-            disconnect_signal(self._bus, SERVICE, OBJECT_PATH, INTERFACE, "NotificationClosed", self,
+            disconnect_signal(self._bus, ANY_SENDER, OBJECT_PATH, INTERFACE, "NotificationClosed", self,
                               "_on_closed(uint,uint)")
             self._listening = False
 
-    @Slot(int, str)
+    @Slot("uint", str)  # the D-Bus signature (u, s): QtDBus matches slots by their C++ types
     def _on_action_invoked(self, notification_id: int, key: str) -> None:
         if self._id is None or int(notification_id) != self._id:
             return
         log.info("notification prompt %d: %s", notification_id, key)
         self.action_invoked.emit(str(key))
 
-    @Slot(int, int)
+    @Slot("uint", "uint")
     def _on_closed(self, notification_id: int, reason: int) -> None:
         if self._id is None or int(notification_id) != self._id:
             return

@@ -47,6 +47,12 @@ def _gvariant_string(text: str) -> str:
     return f"'{escaped}'"
 
 
+def _reply_id(output: str) -> int | None:
+    """The notification id in gdbus's reply ``(uint32 7,)`` (the digits of "uint32" are not part of it)."""
+    word = output.strip().strip("()").split(",")[0].split()[-1:] if output.strip() else []
+    return int(word[0]) if word and word[0].isdigit() else None
+
+
 class Notifier:
     """Sends notifications; see the module docstring for the order of routes."""
 
@@ -188,9 +194,7 @@ class Notifier:
                     _gvariant_string(title), _gvariant_string(body), "@as []", hints, str(timeout_ms)]
             result = self._run(args, env)
             if result is not None and result.returncode == 0:
-                # Output looks like "(uint32 7,)".
-                digits = "".join(ch for ch in result.stdout.split(",")[0] if ch.isdigit())
-                self.last_id = int(digits) if digits else None
+                self.last_id = _reply_id(result.stdout)
                 self.last_route = "dbus"
                 return True
             if result is not None:
@@ -243,8 +247,7 @@ class Notifier:
             if result is not None:
                 log.info("notify: gdbus failed: %s", result.stderr.strip()[:300])
             return None
-        digits = "".join(ch for ch in result.stdout.split(",")[0] if ch.isdigit())
-        self.last_id = int(digits) if digits else None
+        self.last_id = _reply_id(result.stdout)
         self.last_route = "dbus"
         return self.last_id
 

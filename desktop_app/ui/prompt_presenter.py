@@ -75,9 +75,12 @@ class NotificationPrompt(QObject):
         self._routine_title = ""
         self._window: PromptWindow | None = None
         if notification is None:
+            from desktop_app.i18n import assets_dir
             from desktop_app.platform.notification_prompt import ActionNotification
+            from desktop_app.platform.notify import Notifier
 
-            notification = ActionNotification(parent=self)
+            icon = assets_dir() / "icons" / "hipbreak-128.png"  # else GNOME shows a generic "blocked" sign
+            notification = ActionNotification(Notifier(app_icon=icon if icon.is_file() else None), parent=self)
         self._notification = notification
         self._notification.action_invoked.connect(self._on_action)
         self._notification.closed.connect(lambda _reason: None)

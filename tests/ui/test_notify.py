@@ -186,3 +186,12 @@ def test_gvariant_strings_are_quoted_safely() -> None:
     assert _gvariant_string("it's") == "'it\\'s'"
     assert _gvariant_string("a\\b\nc") == "'a\\\\b\\nc'"
     assert _gvariant_string("bell\x07") == "'bell\\U00000007'"
+
+
+def test_the_notification_id_is_read_from_gdbus_reply() -> None:
+    """``(uint32 7,)``: the digits of the type name are not part of the id (they once made it 327)."""
+    from desktop_app.platform.notify import _reply_id
+
+    assert _reply_id("(uint32 7,)\n") == 7
+    assert _reply_id("(uint32 1234,)") == 1234
+    assert _reply_id("") is None
