@@ -251,8 +251,10 @@ def build_steps(exercise: Mapping[str, Any], dose: Dose) -> list[dict[str, Any]]
     steps: list[dict[str, Any]] = []
     for n in range(1, dose.sets + 1):
         if n > 1:
-            steps.append({"kind": "rest", "seconds": SET_REST_SECONDS, "label": {"en": "Rest", "de": "Pause"}})
-        steps.append({**template, "label": {"en": f"Set {n}", "de": f"Satz {n}"}})
+            steps.append({"kind": "rest", "seconds": SET_REST_SECONDS, "label": {"en": "Rest", "de": "Pause",
+                                                                                     "es": "Descanso", "fr": "Repos"}})
+        steps.append({**template, "label": {"en": f"Set {n}", "de": f"Satz {n}", "es": f"Serie {n}",
+                                            "fr": f"Série {n}"}})
     return steps
 
 
@@ -282,7 +284,9 @@ def week_document(week: Week, exercises: Mapping[str, Mapping[str, Any]],
     return {
         "format": 1,
         "id": week.routine_id,
-        "title": {"en": f"Program week {week.week} of {WEEKS}", "de": f"Programm, Woche {week.week} von {WEEKS}"},
+        "title": {"en": f"Program week {week.week} of {WEEKS}", "de": f"Programm, Woche {week.week} von {WEEKS}",
+                  "es": f"Programa, semana {week.week} de {WEEKS}",
+                  "fr": f"Programme, semaine {week.week} sur {WEEKS}"},
         "summary": focus,
         "position": "mixed" if floor else "standing",
         "safety_note": dict(safety_note),

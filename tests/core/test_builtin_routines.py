@@ -183,11 +183,12 @@ def test_every_exercise_has_its_pose_and_real_illustration(routines: dict[str, R
                     assert step.illustration in ex.illustrations
 
 
-def test_every_text_is_in_english_and_german(routines: dict[str, Routine]) -> None:
+def test_every_text_is_in_english_german_spanish_and_french(routines: dict[str, Routine]) -> None:
     for routine in routines.values():
         for where, text in all_texts(routine):
-            assert set(text.languages) == {"en", "de"}, f"{routine.id}: {where}"
-            assert text.get("de").strip() and text.get("de") != text.get("en"), f"{routine.id}: {where}"
+            assert set(text.languages) == {"en", "de", "es", "fr"}, f"{routine.id}: {where}"
+            for lang in ("de", "es", "fr"):
+                assert text.get(lang).strip() and text.get(lang) != text.get("en"), f"{routine.id}: {where} ({lang})"
 
 
 def test_safety_wording(routines: dict[str, Routine]) -> None:
