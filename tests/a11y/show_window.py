@@ -8,18 +8,21 @@ so the AT-SPI bridge can answer the reader at any time. Commands:
 
     segment N SECONDS   player: play on to segment N, then SECONDS into it
     tick SECONDS        player: let SECONDS pass (a fake clock), ticking each whole second
+    focus               print what has the keyboard focus, named as AT-SPI names it (JSON)
     geometry            print the window's frame as WxH+X+Y and whether its layout fits
     quit
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSocketNotifier
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from desktop_app.crash_guard import immortalize_singletons
@@ -84,8 +87,6 @@ def build(kind: str, arg: str) -> tuple[QWidget, dict[str, Any]]:
         prompt.present(None)
         return prompt, state
     if kind == "player":
-        import json
-
         from desktop_app.core.routine import load_routine
         from desktop_app.core.settings import Settings
         from desktop_app.ui.player_window import PlayerWindow
@@ -173,6 +174,16 @@ def main() -> int:
                 state["clock"].advance(1.0)
                 player.tick()
                 app.processEvents()
+        elif words[0] == "focus":
+            # what has the keyboard, named as Qt tells assistive technology (the AT-SPI name)
+            focused = app.focusWidget()
+            iface = QAccessible.queryAccessibleInterface(focused) if focused is not None else None
+            print(json.dumps({"class": focused.metaObject().className() if focused else None,
+                              "name": iface.text(QAccessible.Text.Name) if iface is not None else None,
+                              "window_visible": window.isVisible(),
+                              "visible_windows": sorted(w.windowTitle() for w in app.topLevelWidgets()
+                                                        if w.isVisible())}), flush=True)
+            return
         elif words[0] == "geometry":
             g = window.frameGeometry()
             print(f"{g.width()}x{g.height()}+{g.x()}+{g.y()} fits={_fits(window)}", flush=True)

@@ -5,16 +5,21 @@ needs GObject introspection, which the project's venv (a separate Python build)
 cannot import; so the tests run this file as a child of the system Python and read
 its JSON. It imports nothing from the project on purpose.
 
-    tree APP                 print every accessible of APP as one JSON list
-    focus APP                print the accessible of APP that has keyboard focus (or null)
-    listen TYPE [TYPE ...]   print "ready", then one JSON line per event until stdin closes
+    serve    print "ready", then answer one JSON line per command line on stdin:
+             tree APP           every accessible of APP as one JSON list
+             focus APP          the accessible of APP that has keyboard focus (or null)
+             listen TYPE...     start recording events of these types (e.g. object:announcement)
+             events             the events recorded so far (and forget them)
+
+One long-lived reader per test, not one process per question: starting pyatspi
+costs a second of the shared machine each time, and a serving reader runs the
+GLib main loop, so it can record events (announcements) between questions.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-import threading
 from typing import Any
 
 import pyatspi  # type: ignore[import-not-found]
@@ -71,6 +76,10 @@ def _walk(acc: Any, path: str, out: list[dict[str, Any]]) -> None:
 def _app(name: str) -> Any:
     for app in pyatspi.Registry.getDesktop(0):
         if app is not None and app.name == name:
+            # a serving reader lives across steps: ask the app every time rather than trust a cache
+            # that only events (which Qt sends only to registered listeners) would keep fresh
+            app.setCacheMask(pyatspi.cache.NONE)
+            app.clearCache()
             return app
     return None
 
@@ -90,21 +99,50 @@ def focus(name: str) -> dict[str, Any] | None:
     return None
 
 
-def listen(types: list[str]) -> None:
+def serve() -> None:
+    from gi.repository import GLib  # type: ignore[import-not-found]
+
+    recorded: list[dict[str, Any]] = []
+    listening: set[str] = set()
+
     def on_event(event: Any) -> None:
         source = event.source
-        print(json.dumps({"type": event.type, "detail1": event.detail1, "any_data": str(event.any_data),
-                          "source_role": source.getRoleName() if source else None,
-                          "source_name": source.name if source else None}), flush=True)
+        recorded.append({"type": event.type, "detail1": event.detail1, "any_data": str(event.any_data),
+                         "source_role": source.getRoleName() if source else None,
+                         "source_name": source.name if source else None})
 
-    for kind in types:
-        pyatspi.Registry.registerEventListener(on_event, kind)
+    def answer(words: list[str]) -> Any:
+        if words[0] == "tree":
+            return tree(words[1])
+        if words[0] == "focus":
+            return focus(words[1])
+        if words[0] == "listen":
+            for kind in words[1:]:
+                if kind not in listening:
+                    pyatspi.Registry.registerEventListener(on_event, kind)
+                    listening.add(kind)
+            return True
+        if words[0] == "events":
+            found = list(recorded)
+            recorded.clear()
+            return found
+        return {"error": f"unknown command {words[0]!r}"}
 
-    def stop_when_stdin_closes() -> None:
-        sys.stdin.read()
-        pyatspi.Registry.stop()
+    def on_stdin(_source: Any, _condition: Any) -> bool:
+        line = sys.stdin.readline()
+        if not line:
+            pyatspi.Registry.stop()
+            return False
+        words = line.split()
+        if words:
+            try:
+                reply = answer(words)
+            except Exception as exc:  # report, keep serving: the test decides what it means
+                reply = {"error": repr(exc)}
+            print(json.dumps(reply), flush=True)
+        return True
 
-    threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
+    GLib.io_add_watch(sys.stdin, GLib.IO_IN | GLib.IO_HUP, on_stdin)
     print("ready", flush=True)
     pyatspi.Registry.start()
 
@@ -115,8 +153,8 @@ def main(argv: list[str]) -> int:
         print(json.dumps(tree(args[0])))
     elif command == "focus":
         print(json.dumps(focus(args[0])))
-    elif command == "listen":
-        listen(args)
+    elif command == "serve":
+        serve()
     else:
         print(f"unknown command {command!r}", file=sys.stderr)
         return 2
