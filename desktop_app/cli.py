@@ -38,8 +38,12 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NOT_RUNNING = 3
 
-#: Commands served by the running app, as the command line names them: CLI name -> wire name.
-APP_COMMANDS = {spec.cli_name: spec.name for spec in COMMANDS.values() if spec.in_cli}
+def app_commands() -> dict[str, str]:
+    """Commands served by the running app, as the command line names them: CLI name -> wire name.
+
+    Read from the table at each call, so the command line always offers exactly what the table holds.
+    """
+    return {spec.cli_name: spec.name for spec in COMMANDS.values() if spec.in_cli}
 
 
 class CliError(Exception):
@@ -296,7 +300,7 @@ def _require_known_routine(routine_id: str) -> None:
 
 def _cmd_app(args: argparse.Namespace) -> int:
     """Any command of the running app: its arguments from the table, sent, confirmed in words."""
-    spec = COMMANDS[APP_COMMANDS[args.command]]
+    spec = COMMANDS[app_commands()[args.command]]
     fields = {arg.name: getattr(args, arg.name) for arg in spec.args}
     try:
         message = request(spec.name, **fields)

@@ -116,7 +116,7 @@ def test_check_routine_on_a_missing_file(profile_dir: Path) -> None:
 
 def test_status_when_not_running_without_display(profile_dir: Path) -> None:
     # every app command but ``routine``, which starts the app when none runs
-    sent = [(name,) for name, wire in cli.APP_COMMANDS.items() if wire != "routine"]
+    sent = [(name,) for name, wire in cli.app_commands().items() if wire != "routine"]
     for args in (*sent, ("status", "--json"), ("snooze", "5"), ("pause", "--until-tomorrow")):
         line = assert_one_plain_error(run_cli(profile_dir, *args), 3)
         assert "HipBreak is not running" in line
