@@ -28,12 +28,15 @@ from tests.support.fakeclock import FakeClock
 
 class ListHistory:
     def __init__(self) -> None:
-        self.events: list[Event] = []
+        self.written: list[Event] = []
         self.closed = False
 
     def append(self, events: Iterable[Event]) -> bool:
-        self.events.extend(events)
+        self.written.extend(events)
         return True
+
+    def events(self, since: float | None = None, until: float | None = None, kinds: Any = None) -> list[Event]:
+        return list(self.written)
 
     def close(self) -> None:
         self.closed = True
@@ -111,7 +114,7 @@ def service(clock: FakeClock, tmp_path: Path, state: DictState) -> AppService:
 
 def test_commands_run_record_and_save_without_qt(service: AppService, state: DictState) -> None:
     history: ListHistory = service.history  # type: ignore[assignment]
-    assert history.events[0].kind == ev.APP_STARTED
+    assert history.written[0].kind == ev.APP_STARTED
     reply = service.handle_command("pause", {"minutes": 30, "until_tomorrow": False})
     assert reply["ok"] is True and reply["state"] == "paused"
     assert reply["prompt_visible"] is False and reply["view"] == "none"  # the Null windows
@@ -128,7 +131,7 @@ def test_quit_is_answered_first_then_stops(service: AppService) -> None:
     assert reply == {"ok": True}  # the Null windows run "later" at once: the stop is recorded too
     assert heard.quit == 1
     history: ListHistory = service.history  # type: ignore[assignment]
-    assert history.events[-1].kind == ev.APP_STOPPED and history.closed
+    assert history.written[-1].kind == ev.APP_STOPPED and history.closed
 
 
 def test_a_new_table_entry_reaches_every_end(service: AppService, monkeypatch: pytest.MonkeyPatch) -> None:
