@@ -31,12 +31,12 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from desktop_app.i18n import _
 
-if TYPE_CHECKING:
-    from desktop_app.application.service import AppService
+if TYPE_CHECKING:  # the CLI reads this table at start-up: only what validation needs is loaded
+    from desktop_app.core.routine import Routine
 
 #: Largest message (request or reply), including the terminating newline.
 MAX_MESSAGE_BYTES = 64 * 1024
@@ -114,10 +114,30 @@ def never_in(*stages: str) -> StageRule:
     return StageRule(never=frozenset(stages))
 
 
-Handler = Callable[["AppService", dict[str, Any]], None]
+class RoutineLookup(Protocol):
+    def routines(self) -> dict[str, Routine]: ...
 
 
-def _no_handler(app: AppService, args: dict[str, Any]) -> None:
+class CommandTarget(Protocol):
+    """What a handler may ask of the app (``AppService`` is one); declared here so the table needs no service."""
+
+    @property
+    def catalogue(self) -> RoutineLookup: ...
+    def show(self) -> None: ...
+    def open_routine(self, routine_id: str | None = None) -> bool: ...
+    def snooze(self, minutes: int | None = None) -> None: ...
+    def skip(self) -> None: ...
+    def pause(self, minutes: int | None = None, until_tomorrow: bool = False) -> None: ...
+    def resume(self) -> None: ...
+    def set_standing(self, standing: bool) -> None: ...
+    def break_now(self) -> None: ...
+    def quit_soon(self) -> None: ...
+
+
+Handler = Callable[[CommandTarget, dict[str, Any]], None]
+
+
+def _no_handler(app: CommandTarget, args: dict[str, Any]) -> None:
     """For commands whose whole answer is the status (``status``)."""
 
 
@@ -160,11 +180,11 @@ class CommandRefused(Exception):
 # purpose: what a command *does* is a method of the service, shared with the tray menu.
 
 
-def _show(app: AppService, args: dict[str, Any]) -> None:
+def _show(app: CommandTarget, args: dict[str, Any]) -> None:
     app.show()
 
 
-def _routine(app: AppService, args: dict[str, Any]) -> None:
+def _routine(app: CommandTarget, args: dict[str, Any]) -> None:
     routine_id = args.get("id")
     if routine_id is not None and routine_id not in app.catalogue.routines():
         message = _("There is no routine called “{id}”. Run “hipbreak routines” to list them.")
@@ -173,35 +193,35 @@ def _routine(app: AppService, args: dict[str, Any]) -> None:
         raise CommandRefused(_("The routine could not be opened."))
 
 
-def _snooze(app: AppService, args: dict[str, Any]) -> None:
+def _snooze(app: CommandTarget, args: dict[str, Any]) -> None:
     app.snooze(args.get("minutes"))
 
 
-def _skip(app: AppService, args: dict[str, Any]) -> None:
+def _skip(app: CommandTarget, args: dict[str, Any]) -> None:
     app.skip()
 
 
-def _pause(app: AppService, args: dict[str, Any]) -> None:
+def _pause(app: CommandTarget, args: dict[str, Any]) -> None:
     app.pause(args.get("minutes"), bool(args.get("until_tomorrow", False)))
 
 
-def _resume(app: AppService, args: dict[str, Any]) -> None:
+def _resume(app: CommandTarget, args: dict[str, Any]) -> None:
     app.resume()
 
 
-def _standing(app: AppService, args: dict[str, Any]) -> None:
+def _standing(app: CommandTarget, args: dict[str, Any]) -> None:
     app.set_standing(True)
 
 
-def _sitting(app: AppService, args: dict[str, Any]) -> None:
+def _sitting(app: CommandTarget, args: dict[str, Any]) -> None:
     app.set_standing(False)
 
 
-def _break_now(app: AppService, args: dict[str, Any]) -> None:
+def _break_now(app: CommandTarget, args: dict[str, Any]) -> None:
     app.break_now()
 
 
-def _quit(app: AppService, args: dict[str, Any]) -> None:
+def _quit(app: CommandTarget, args: dict[str, Any]) -> None:
     app.quit_soon()  # reply first, then quit: the CLI waits for the answer
 
 
@@ -405,6 +425,6 @@ def error_reply(message: str) -> dict[str, Any]:
 
 __all__ = [
     "ALWAYS", "COMMANDS", "MAX_MESSAGE_BYTES", "PAUSE_RANGE", "ROUTINE_ID_MAX", "ROUTINE_ID_RE", "SNOOZE_RANGE",
-    "ArgSpec", "CommandError", "CommandRefused", "CommandSpec", "StageRule", "Text", "applicable", "encode",
-    "error_reply", "never_in", "only_in", "parse_request", "request", "validate",
+    "ArgSpec", "CommandError", "CommandRefused", "CommandSpec", "CommandTarget", "StageRule", "Text", "applicable",
+    "encode", "error_reply", "never_in", "only_in", "parse_request", "request", "validate",
 ]
