@@ -25,6 +25,7 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
 
+from desktop_app.application.status_text import format_duration
 from desktop_app.core.stats import StatsSnapshot, load_snapshot
 from desktop_app.export import days_csv_text
 from desktop_app.i18n import _, ngettext
@@ -44,15 +45,6 @@ def local_tz() -> tzinfo:
     tz = datetime.now().astimezone().tzinfo
     assert tz is not None
     return tz
-
-
-def format_duration(seconds: float) -> str:
-    """``5400`` → ``"1 h 30 min"``; under an hour ``"25 min"``; rounded to whole minutes."""
-    minutes = round(max(0.0, seconds) / 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return _("{h} h {m} min").format(h=hours, m=minutes)
-    return _("{m} min").format(m=minutes)
 
 
 def snapshot_json(snapshot: StatsSnapshot, generated_at: datetime) -> dict[str, Any]:

@@ -28,6 +28,18 @@ def format_minutes(seconds: float) -> str:
     return _("{h} h {m} min").format(h=hours, m=rest)
 
 
+def format_duration(seconds: float) -> str:
+    """``5400`` → ``"1 h 30 min"``; under an hour ``"25 min"``; rounded to whole minutes.
+
+    For totals (statistics window, ``hipbreak stats``), where "0 min" is a fair answer.
+    """
+    minutes = round(max(0.0, seconds) / 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return _("{h} h {m} min").format(h=hours, m=minutes)
+    return _("{m} min").format(m=minutes)
+
+
 def format_clock(epoch: float, now: datetime) -> str:
     """A wall time as "14:20" (or "2:20 PM" in en_US), "tomorrow 09:00" when it is not today (local
     time of ``now``); the clock follows the locale (desktop_app.locale_format)."""

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.application.status_text import format_duration
 from desktop_app.atomic_files import StorageError
 from desktop_app.core.clock import Clock
 from desktop_app.core.events import SELF_CHECK, Event
@@ -54,7 +55,6 @@ from desktop_app.core.stats import (
 )
 from desktop_app.export import export_days, export_events
 from desktop_app.i18n import _, ngettext
-from desktop_app.stats_report import format_duration
 from desktop_app.ui import locale_dates
 from desktop_app.ui.accessibility import name_as_shown, show_text
 from desktop_app.ui.bar_chart import BarChart, DayBar
