@@ -384,3 +384,26 @@ def test_player_window_is_translated(qtbot: Any, clock: Any, lang: str, restore_
     assert not _untranslated([t for t in texts if t], lang), texts
     window.close()
     window.compact.close()
+
+
+def test_tab_labels_keep_their_accents(qapp: Any) -> None:
+    """Fusion clips an unselected tab's label to 12 px of a 14 px font: "Übungsfolgen" lost its dots."""
+    from PySide6.QtWidgets import QTabWidget, QWidget
+
+    from desktop_app.ui.tab_text_style import TabTextStyle, install_tab_text_style
+
+    def unselected_tab(text: str) -> Any:
+        tabs = QTabWidget()
+        tabs.addTab(QWidget(), "Pausen")
+        tabs.addTab(QWidget(), text)
+        tabs.resize(300, 80)
+        tabs.show()
+        qapp.processEvents()
+        image = tabs.grab(tabs.tabBar().tabRect(1)).toImage()
+        tabs.close()
+        return image
+
+    install_tab_text_style(qapp)
+    assert isinstance(qapp.style(), TabTextStyle)
+    with_dots, without = unselected_tab("Übungsfolgen"), unselected_tab("Ubungsfolgen")
+    assert with_dots != without, "the dots of Ü are clipped away"
