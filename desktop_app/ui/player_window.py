@@ -26,6 +26,7 @@ which cue to play are decided without Qt in
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 
@@ -304,6 +305,14 @@ class PlayerWindow(QWidget):
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.safety_label)
         layout.addLayout(controls)
+        # Tab follows the eye, top to bottom: the view buttons in the header, the instructions
+        # (Page Up/Down scroll a long text), then the playback controls.
+        self.instructions_scroll.setAccessibleName(_("Instructions"))
+        chain = (self.on_top_button, self.compact_button, self.about_button, self.instructions_scroll,
+                 self.pause_button, self.back_button, self.skip_button, self.restart_button, self.close_button)
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        self.on_top_button.setFocus()  # where the keyboard starts when the window is activated
         self._apply_scale(force=True)
 
     def _button(self, text: str, tip: str, slot: Callable[[], object] | None) -> QToolButton:

@@ -154,6 +154,7 @@ def build(kind: str, arg: str) -> tuple[QWidget, dict[str, Any]]:
 def main() -> int:
     kind, arg = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "")
     app = QApplication(["hipbreak"])
+    app.setQuitOnLastWindowClosed(False)  # as in the app: a closed window leaves the process running
     window, state = build(kind, arg)
     app.processEvents()
     print("shown", flush=True)

@@ -68,3 +68,21 @@ def test_segments_switch_sides_and_the_countdown_are_announced(desktop: A11yDesk
         assert heard[1:3] == ["10 seconds left", "5 seconds left"]
         assert heard[3] == "Switch sides. Right side"
         assert len(heard) == 4, heard
+
+
+def test_the_player_works_from_the_keyboard_alone(desktop: A11yDesktop, tmp_path: Path) -> None:
+    with show(desktop, "player", str(tmp_path)) as player:
+        desktop.activate("HipBreak: Accessibility check")
+        assert player.focus()["name"] == "On top"  # the first control, at the top
+        order = player.tab_order(desktop, 9)
+        # top to bottom, left to right, then round again
+        assert order == ["On top", "Compact", "About…", "Instructions", "Pause", "Back", "Skip", "Restart",
+                         "Close", "On top"]
+        desktop.key("space")  # Space pauses even while a button has the focus
+        wait_for(lambda: player.focus()["name"] == "On top", timeout=5, what="focus to stay put")
+        desktop.key("Tab", "Tab", "Tab", "Tab")
+        wait_for(lambda: player.focus()["name"] == "Resume", timeout=5, what="Tab to reach the paused Resume")
+        desktop.key("Return")  # Enter presses the focused button: resume
+        wait_for(lambda: player.focus()["name"] == "Pause", timeout=5, what="Enter to press Resume")
+        desktop.key("Escape")
+        wait_for(lambda: player.focus()["visible_windows"] == [], timeout=5, what="Esc to close the player")
