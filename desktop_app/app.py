@@ -149,8 +149,34 @@ def run_app(paths: AppPaths, demo: bool = False, initial: dict[str, Any] | None 
             profile.cleanup()
 
 
+def _show_icon_first(app: Any) -> Any:
+    """Put the plain icon in the tray now, before the rest of the app is imported and built.
+
+    Importing and building the scheduler, history, platform probes and menus takes longer than
+    starting Qt itself, so a user would wait about twice as long as for a bare tray icon before
+    seeing anything (bench/RESULTS.md). The icon shows first; ``AppViews`` adopts it and paints
+    the real ring once the status is known. None when there is no tray (the status window comes).
+    """
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from desktop_app.ui.tray_icon import IconLook, tray_icon
+
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        return None
+    icon = QSystemTrayIcon(tray_icon(IconLook("working", 0.0)), app)
+    icon.setToolTip("HipBreak")
+    icon.show()
+    app.processEvents()  # the dock request goes out now; the tray host embeds it while we build the rest
+    return icon
+
+
 def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: Any) -> int:
     from PySide6.QtCore import QTimer
+
+    # Qt 6's raster engine hands every large fill and antialiased stroke to a pool of GUI threads,
+    # which woke them ~33,000 times a minute while a routine played; inline painting is cheap at our
+    # sizes (bench/RESULTS.md, docs/architecture.md). Read by Qt when it first paints.
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
     from desktop_app.ui.qt_app import SignalExit, make_application
 
@@ -175,6 +201,7 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
             return _hand_over(paths, initial)
         print(f"hipbreak: {server.error}", file=sys.stderr)
         return 1
+    early_icon = _show_icon_first(app)
 
     from desktop_app.core.settings import Settings
     from desktop_app.storage.history import open_history
@@ -220,6 +247,8 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
     controller = compose(real_clock, schedule_clock, settings, paths, opened.store, idle_monitor=idle_monitor,
                          session=session, dnd=dnd, notifier=notifier, demo=demo, warnings=warnings, parent=app)
     views = AppViews(controller, notifier, app)
+    if early_icon is not None:
+        views.adopt_icon(early_icon)
     guard.set_reporter(controller.warn)
     controller.quit_requested.connect(lambda: QTimer.singleShot(0, lambda: app.exit(0)))
     exits = SignalExit(lambda _sig: controller.quit(), app)

@@ -13,15 +13,16 @@ for it, and its keys still work only after a click on it (see ``ui/prompt.py``).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.i18n import _
 from desktop_app.platform.prompt_mode import NOTIFICATION, WINDOW, PromptMode, effective_mode
-from desktop_app.ui.prompt import PromptWindow
-from desktop_app.ui.tray_menu import format_minutes
+
+if TYPE_CHECKING:  # imported where used: make_application() imports this module before the tray icon shows
+    from desktop_app.ui.prompt import PromptWindow
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ def make_prompt(default_snooze_minutes: int, mode_name: str | None = None) -> An
     name = mode_name or current_mode_name()
     if name == NOTIFICATION:
         return NotificationPrompt(default_snooze_minutes)
+    from desktop_app.ui.prompt import PromptWindow
+
     return PromptWindow(default_snooze_minutes)
 
 
@@ -129,6 +132,8 @@ class NotificationPrompt(QObject):
     def window(self) -> PromptWindow:
         """The prompt window, created on first request; its answers are ours."""
         if self._window is None:
+            from desktop_app.ui.prompt import PromptWindow
+
             window = PromptWindow(self._default_snooze)
             window.show_status(self._kind, self._sitting, self._routine_title)
             window.start_requested.connect(lambda: self._answered(self.start_requested.emit))
@@ -142,6 +147,8 @@ class NotificationPrompt(QObject):
         emit()
 
     def _texts(self) -> tuple[str, str, list[tuple[str, str]]]:
+        from desktop_app.ui.tray_menu import format_minutes
+
         daily = self._kind == "daily"
         title = _("Time for your daily session") if daily else _("Time to stand up and stretch")
         body = _("You have been sitting for {t}.").format(t=format_minutes(self._sitting))

@@ -53,10 +53,13 @@ LIVE_MENU_MAX_UNSEEN_TICKS = 60
 class TrayView(QObject):
     """The tray icon: painted ring, live tooltip, the menu, clicks."""
 
-    def __init__(self, controller: Any, parent: QObject | None = None) -> None:
+    def __init__(self, controller: Any, parent: QObject | None = None,
+                 icon: QSystemTrayIcon | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
-        self.icon = QSystemTrayIcon(self)
+        #: ``icon``: the one app.py showed before the rest was built (so it does not blink in and out)
+        self.icon = icon if icon is not None else QSystemTrayIcon(self)
+        self.icon.setParent(self)
         self.menu = TrayMenu(controller)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._on_icon_activated)
@@ -201,6 +204,8 @@ class AppViews(QObject):
         self._notifier = notifier
         self.tray: TrayView | None = None
         self.window: Any = None
+        #: The icon shown first, before the app was built (see :meth:`adopt_icon`).
+        self._early_icon: QSystemTrayIcon | None = None
         self._check = QTimer(self)
         self._check.setInterval(TRAY_CHECK_SECONDS * 1000)
         self._check.setTimerType(Qt.TimerType.VeryCoarseTimer)
@@ -210,6 +215,11 @@ class AppViews(QObject):
         controller.status_changed.connect(trim_pixmap_cache_soon)
         if notifier is not None and hasattr(notifier, "set_fallback"):
             notifier.set_fallback(self._balloon)
+
+    def adopt_icon(self, icon: QSystemTrayIcon) -> None:
+        """Make ``icon`` the tray icon. app.py shows it before importing and building the rest, so the
+        icon is in the tray about as soon as a bare tray icon would be (issue 13: start-up)."""
+        self._early_icon = icon
 
     @property
     def kind(self) -> str:
@@ -226,7 +236,8 @@ class AppViews(QObject):
 
     def _use_tray(self) -> None:
         self._check.stop()
-        self.tray = TrayView(self._controller, self)
+        icon, self._early_icon = self._early_icon, None
+        self.tray = TrayView(self._controller, self, icon)
         self.tray.show()
         self._controller.view_kind = "tray"
         self._controller.set_home(None)
@@ -238,6 +249,10 @@ class AppViews(QObject):
     def _use_window(self) -> None:
         from desktop_app.ui.status_window import StatusWindow
 
+        if self._early_icon is not None:  # shown first, but there is no tray to keep it in
+            self._early_icon.hide()
+            self._early_icon.deleteLater()
+            self._early_icon = None
         self.window = StatusWindow(self._controller)
         self._controller.view_kind = "window"
         self._controller.set_home(self.window.present)
