@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -332,6 +333,12 @@ class StatsWindow(QWidget):
         """Replace the live stretch (the app knows it) and reload."""
         self._live = live
         self.refresh()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()  # as in every other HipBreak window: Esc closes
+        else:
+            super().keyPressEvent(event)
 
     def refresh(self) -> None:
         """Load everything again in one go and update every tab."""

@@ -16,7 +16,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.i18n import _
-from desktop_app.ui.accessibility import show_text
+from desktop_app.ui.accessibility import name_as_shown, show_text
 from desktop_app.ui.driver import clock_factor
 from desktop_app.ui.tray_icon import IconLook, paint_pixmap, tray_icon
 from desktop_app.ui.tray_menu import TrayMenu
@@ -44,7 +44,7 @@ class StatusWindow(QWidget):
         show_text(self.warning_label, _("Warning"))
         self.warning_label.hide()
         self.start_button = QPushButton(_("Start routine"))
-        self.start_button.setAccessibleName(_("Start the default routine"))
+        name_as_shown(self.start_button, _("Start the default routine"))
         self.start_button.clicked.connect(lambda: controller.open_routine(controller.settings.prompt_routine))
         self.menu = TrayMenu(controller, self)
         self.actions_button = QPushButton(_("Actions"))
@@ -59,6 +59,8 @@ class StatusWindow(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.actions_button)
+        QWidget.setTabOrder(self.start_button, self.actions_button)  # left to right, as they are shown
+        self.start_button.setFocus()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(buttons)
