@@ -72,6 +72,12 @@ class StatusWindow(QWidget):
         self._tick.timeout.connect(self.refresh)
         controller.status_changed.connect(self.refresh)
 
+    def set_tray_lost(self) -> None:
+        """Say that the tray went away while HipBreak ran (rather than "none was found")."""
+        self.why_label.setText(_(
+            "The system tray went away (the panel that showed HipBreak's icon stopped), so HipBreak "
+            "shows this small window instead. It moves back to the tray by itself when the tray returns."))
+
     def present(self) -> None:
         """Show (or restore) the window without taking the keyboard from the user."""
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)

@@ -3,8 +3,14 @@
 Why :class:`AppViews` switches between the two: on GNOME without the
 AppIndicator extension, or on a bare X server, there is no tray, and an app
 that only lives there would vanish silently. The status window offers the same
-menu and says why it is there; a cheap check every
-:data:`TRAY_CHECK_SECONDS` moves the app into the tray as soon as one appears.
+menu and says why it is there. A tray host can also go away while the app runs
+(plasmashell crashes, a panel restarts without a tray, the AppIndicator
+extension is switched off): a :class:`~desktop_app.platform.tray_host.TrayHostWatch`
+reports that (D-Bus name and X selection events, no polling), and the status
+window comes up within :data:`HOST_SETTLE_MS` plus the event's delivery, well
+inside 5 s; when a host returns the app moves back into the tray. Only where
+the watch cannot tell (no session bus and no X display) does a cheap check
+every :data:`TRAY_CHECK_SECONDS` run, and only while the status window shows.
 
 Wakeups: the icon and tooltip are refreshed when the scheduler reports a
 change, and otherwise only when what they show would change. The ring moves
@@ -41,8 +47,12 @@ from desktop_app.ui.tray_menu import TrayMenu
 
 log = logging.getLogger(__name__)
 
-#: How often the status window checks whether a tray has appeared (real seconds).
+#: How often the status window checks whether a tray has appeared (real seconds), where the
+#: tray host cannot be watched.
 TRAY_CHECK_SECONDS = 10
+#: A tray host change is acted on after this quiet time (real ms): a panel restart drops the old host
+#: and registers the new one within moments, and the app should not flicker between tray and window.
+HOST_SETTLE_MS = 1000
 #: While the menu is open, its status line is refreshed this often (real ms).
 LIVE_MENU_MS = 1000
 #: A menu exported over D-Bus (StatusNotifierItem) is not a visible QMenu here, and a panel
@@ -206,6 +216,12 @@ class AppViews(QObject):
         self.window: Any = None
         #: The icon shown first, before the app was built (see :meth:`adopt_icon`).
         self._early_icon: QSystemTrayIcon | None = None
+        #: Watches the tray host (set by start(); None before).
+        self.host_watch: Any = None
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(HOST_SETTLE_MS)
+        self._settle.timeout.connect(self._reconsider)
         self._check = QTimer(self)
         self._check.setInterval(TRAY_CHECK_SECONDS * 1000)
         self._check.setTimerType(Qt.TimerType.VeryCoarseTimer)
@@ -226,13 +242,62 @@ class AppViews(QObject):
         """"tray" or "window"."""
         return "tray" if self.tray is not None else "window"
 
-    def start(self) -> None:
-        """Pick the tray if there is one, else the status window."""
-        if QSystemTrayIcon.isSystemTrayAvailable():
+    def start(self, host_watch: Any = None) -> None:
+        """Pick the tray if there is one, else the status window; then watch the tray host.
+
+        ``host_watch`` replaces the watch chosen for this desktop (tests)."""
+        if host_watch is None:
+            host_watch = self._make_host_watch()
+        self.host_watch = host_watch
+        log.info("tray host watch: %s (%s)", host_watch.name, host_watch.description)
+        host_watch.start(self._on_host_change)
+        if self._tray_usable():
             self._use_tray()
         else:
             log.info("no system tray available; showing the status window")
             self._use_window()
+
+    def stop(self) -> None:
+        """Stop watching the tray host (the app is quitting)."""
+        self._settle.stop()
+        if self.host_watch is not None:
+            self.host_watch.close()
+
+    @staticmethod
+    def _make_host_watch() -> Any:
+        import os
+
+        from PySide6.QtGui import QGuiApplication
+
+        from desktop_app.platform.tray_host import select_tray_host_watch
+
+        return select_tray_host_watch(QGuiApplication.platformName(), os.environ.get("DISPLAY"))
+
+    def _host_state(self) -> bool | None:
+        try:
+            return self.host_watch.available() if self.host_watch is not None else None
+        except Exception as exc:  # a broken watch must never hide the app: assume no host
+            log.warning("tray host check failed (%s)", exc)
+            return False
+
+    def _tray_usable(self) -> bool:
+        """Qt can show an icon, and (where the host is watched) somebody draws it."""
+        return QSystemTrayIcon.isSystemTrayAvailable() and self._host_state() is not False
+
+    def _on_host_change(self) -> None:
+        self._settle.start()
+
+    def _reconsider(self) -> None:
+        """The tray host may have changed: leave the tray for the window, or go back, as needed."""
+        if self.tray is not None and self._host_state() is False:
+            log.info("the tray host went away; showing the status window")
+            self.tray.hide()
+            self.tray.deleteLater()
+            self.tray = None
+            self._use_window(lost=True)
+        elif self.tray is None and self._tray_usable():
+            log.info("a tray host is back; moving to the tray")
+            self._use_tray()
 
     def _use_tray(self) -> None:
         self._check.stop()
@@ -246,7 +311,7 @@ class AppViews(QObject):
             self.window.deleteLater()
             self.window = None
 
-    def _use_window(self) -> None:
+    def _use_window(self, lost: bool = False) -> None:
         from desktop_app.ui.status_window import StatusWindow
 
         if self._early_icon is not None:  # shown first, but there is no tray to keep it in
@@ -254,13 +319,16 @@ class AppViews(QObject):
             self._early_icon.deleteLater()
             self._early_icon = None
         self.window = StatusWindow(self._controller)
+        if lost:
+            self.window.set_tray_lost()
         self._controller.view_kind = "window"
         self._controller.set_home(self.window.present)
         self.window.present()
-        self._check.start()
+        if self._host_state() is None:  # nobody tells us when a tray appears: look now and then
+            self._check.start()
 
     def _on_check_timeout(self) -> None:
-        if QSystemTrayIcon.isSystemTrayAvailable():
+        if self._tray_usable():
             log.info("a system tray appeared; moving there")
             self._use_tray()
 

@@ -343,24 +343,22 @@ def test_quit_from_the_menu_leaves_the_bus(sni: SniApp) -> None:
     assert "Traceback" not in desk.log()
 
 
-def test_qt_picks_sni_when_a_watcher_is_there_even_without_a_host(tmp_path: Path) -> None:
-    """Qt 6.12 decides on the watcher alone; IsStatusNotifierHostRegistered is not asked.
-
-    Older Qt (and DESIGN.md's wording) also required a registered host. With a
-    watcher but no panel drawing items (e.g. KDE's kded watcher while plasmashell
-    is down) the icon is exported but nobody shows it, even with an XEmbed tray
-    running: this pins that behaviour so a Qt upgrade that changes it is noticed.
+def test_a_watcher_without_a_host_gets_the_status_window(tmp_path: Path) -> None:
+    """Qt 6.12 decides on the watcher alone (IsStatusNotifierHostRegistered is not asked), so with a
+    watcher but no panel drawing items (KDE's kded watcher while plasmashell is down) its icon would be
+    exported and shown by nobody, even with an XEmbed tray running. HipBreak's tray host watch
+    (platform/tray_host) asks the watcher, so the app shows its status window instead.
     """
     with desktop(tmp_path / "nohost") as desk:
         watcher = WatcherProcess(desk.bus, host=False, log_path=tmp_path / "watcher.log")
         try:
             assert busctl(desk, "get-property", *WATCHER, "IsStatusNotifierHostRegistered") is False
             proc = desk.launch()
-            item = watcher.wait_line("registered ").split(" ", 1)[1]
-            assert busctl(desk, "get-property", item, ITEM_PATH, ITEM_IFACE, "Title") == "HipBreak"
-            assert _status(desk)["view"] == "tray"
+            wait_until(lambda: desk.find_windows("^Status$"), 20, "the status window (no host draws icons)")
+            assert _status(desk)["view"] == "window"
             time.sleep(1.0)
             assert desk.tray_icon() is None, "an XEmbed icon was docked as well"
+            assert busctl(desk, "get-property", *WATCHER, "RegisteredStatusNotifierItems") == []
             assert desk.run("quit").returncode == 0
             assert proc.wait(timeout=15) == 0
         finally:
