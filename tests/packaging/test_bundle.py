@@ -83,6 +83,18 @@ def test_routines_json_lists_the_bundled_routines(bundle: Path, user_env: dict[s
     assert shipped and shipped <= ids
 
 
+def test_the_bundle_speaks_the_system_language(bundle: Path, user_env: dict[str, str]) -> None:
+    """The bundle ships only the compiled catalogs (.mo) and finds them inside itself."""
+    from desktop_app.po_files import read_po
+
+    for lang in ("de", "es", "fr"):
+        built_in = {e.msgid: e.msgstr[0] for e in read_po(ROOT / "assets" / "i18n" / f"{lang}.po")}["built-in"]
+        env = {k: v for k, v in user_env.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+        result = _run(bundle, "routines", env={**env, "LANG": f"{lang}_{lang.upper()}.UTF-8"})
+        assert result.returncode == 0, result.stderr
+        assert built_in in result.stdout and "built-in" not in result.stdout, (lang, result.stdout[:500])
+
+
 def test_check_routine_accepts_good_and_rejects_bad_files(
     bundle: Path, user_env: dict[str, str], tmp_path: Path
 ) -> None:
