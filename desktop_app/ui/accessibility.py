@@ -26,7 +26,7 @@ from PySide6.QtGui import QAccessible, QColor, QPalette
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from desktop_app.core.player import Segment, SegmentKind
-from desktop_app.i18n import _
+from desktop_app.i18n import _, ngettext
 
 try:  # Qt 6.8+; PySide6 6.12 exposes it in QtGui
     from PySide6.QtGui import QAccessibleAnnouncementEvent
@@ -111,7 +111,7 @@ def countdown_announcement(segment_seconds: float, shown_seconds: int) -> str | 
 
 def seconds_left(seconds: int) -> str:
     """"5 seconds left", in the user's language."""
-    return _("{n} seconds left").format(n=seconds)
+    return ngettext("{n} second left", "{n} seconds left", seconds).format(n=seconds)
 
 
 # ----------------------------------------------------------------------------- contrast
@@ -193,8 +193,10 @@ def segment_announcement(segment: Segment, status: str) -> str:
         text = _("Get ready: {title}.").format(title=segment.title)
         return f"{text} {side}".strip()
     if segment.kind == SegmentKind.REPS and segment.reps:
-        return _("{status}. {n} reps.").format(status=status, n=segment.reps)
-    return _("{status}. {n} seconds.").format(status=status, n=round(segment.seconds))
+        return ngettext("{status}. {n} rep.", "{status}. {n} reps.", segment.reps or 0).format(
+            status=status, n=segment.reps)
+    return ngettext("{status}. {n} second.", "{status}. {n} seconds.", round(segment.seconds)).format(
+        status=status, n=round(segment.seconds))
 
 
 def figure_name(segment: Segment) -> str:
