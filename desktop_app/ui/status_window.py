@@ -59,13 +59,14 @@ class StatusWindow(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.actions_button)
-        QWidget.setTabOrder(self.start_button, self.actions_button)  # left to right, as they are shown
-        self.start_button.setFocus()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(buttons)
         layout.addWidget(self.warning_label)
         layout.addWidget(self.why_label)
+        # once both buttons are in this window: Tab goes left to right, as they are shown
+        QWidget.setTabOrder(self.start_button, self.actions_button)
+        self.start_button.setFocus()
         self.setMinimumWidth(380)
         self._tick = QTimer(self)
         self._tick.setSingleShot(True)
