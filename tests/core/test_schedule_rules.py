@@ -285,3 +285,22 @@ def test_a_pause_until_tomorrow_is_still_one_after_a_restart(clock: FakeClock) -
     assert again.status().stage is Stage.PAUSED
     assert again.to_state()["paused_until_tomorrow"] is True
     assert again.status().paused_until == exactly(at(24, 0).timestamp())
+
+
+def test_away_with_a_snooze_pending_shows_no_countdown(clock: FakeClock) -> None:
+    """While away nobody is at the desk to be prompted: the status has no "next prompt in"."""
+    sched = make(clock)
+    shown(clock, sched)
+    sched.snooze(10)
+    sched.set_locked(True)
+    status = sched.status()
+    assert status.stage is Stage.AWAY
+    assert status.next_prompt_in_seconds is None and status.next_prompt_at is None
+
+
+def test_half_a_second_of_a_routine_is_recorded_as_half_a_second(clock: FakeClock) -> None:
+    sched = make(clock)
+    sched.routine_started("desk-break")
+    clock.advance(1)
+    out = sched.routine_finished("desk-break", completed=False, seconds_done=0.5)
+    assert out[0].data["seconds_done"] == 0.5
