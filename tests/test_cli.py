@@ -105,7 +105,7 @@ def test_check_routine_reports_every_error_with_exit_2(profile_dir: Path) -> Non
     assert "Traceback" not in result.stderr
     assert "mine.json: id:" in result.stderr
     assert "exercises[0].steps[0].seconds" in result.stderr
-    assert "is not a valid routine (2 problem(s))" in result.stderr
+    assert "is not a valid routine (2 problems)." in result.stderr
     assert bad.exists()  # checking never moves or changes the file
 
 
