@@ -625,6 +625,16 @@ class BreakScheduler:
                 self._leave_away("idle", now.minus(idle))
         return self._finish()
 
+    def note_input(self, idle_seconds: float) -> None:
+        """Remember when the last input was, without running anything (no events, no prompt).
+
+        The driver calls this first on a wake, before asking do-not-disturb:
+        that call already runs due work, and a prompt falling due in it must
+        know whether the person is typing right now (the natural pause).
+        """
+        idle = float(idle_seconds) if math.isfinite(idle_seconds) and idle_seconds > 0 else 0.0
+        self._last_input = self._clock.monotonic() - idle
+
     def on_activity(self) -> list[Event]:
         """A push backend says the user is active again (idle is about zero)."""
         return self.on_idle(0.0)

@@ -171,9 +171,16 @@ class CoreDriver(QObject):
         """Run the scheduler now and re-arm. Call after anything that may change its plan."""
         if not self._running:
             return
-        events = self._check_dnd()  # first: any scheduler call below may offer a due prompt
-        if not self._push or self._lull_reading_wanted():
-            events += self._poll_idle()
+        reading = not self._push or self._lull_reading_wanted()
+        idle = self.read_idle_seconds() if reading else None
+        if reading:
+            self._last_idle = idle
+        note = getattr(self._scheduler, "note_input", None)
+        if idle is not None and callable(note):
+            note(idle)  # before the do-not-disturb call, which may already offer a prompt that is falling due
+        events = self._check_dnd()  # first of the calls that run due work: a prompt must know about DND
+        if idle is not None:
+            events += self._scheduler.on_idle(idle)
         events += self._scheduler.update()
         self._deliver(events)
         self._rearm()
@@ -247,11 +254,6 @@ class CoreDriver(QObject):
             return True
         deadline = self._scheduler.next_deadline()
         return deadline is not None and (deadline - self._clock.monotonic()) / self._factor <= DND_LOOKAHEAD_SECONDS
-
-    def _poll_idle(self) -> list[Event]:
-        idle = self.read_idle_seconds()
-        self._last_idle = idle
-        return [] if idle is None else self._scheduler.on_idle(idle)
 
     # --- do not disturb ------------------------------------------------------------
     def _check_dnd(self) -> list[Event]:

@@ -235,3 +235,24 @@ def test_the_settings_have_the_documented_defaults_and_bounds() -> None:
         s.replace(lull_seconds=31)
     with pytest.raises(ValueError, match="lull_max_wait_minutes"):
         s.replace(lull_max_wait_minutes=0)
+
+
+def test_a_reading_noted_first_counts_when_another_call_offers_the_prompt(clock: FakeClock) -> None:
+    """The driver notes the idle reading before asking do-not-disturb, which already runs due work."""
+    sched = make(clock)
+    sched.on_idle(0.0)
+    deadline = sched.next_deadline()
+    assert deadline is not None
+    clock.advance_to(deadline)  # the last reading is an hour old: on its own it says "no input lately"
+    sched.note_input(0.2)
+    assert sched.set_do_not_disturb(None) and sched.waiting_for_lull()
+    assert not shown(sched.update())
+
+
+def test_an_old_reading_alone_does_not_hold_the_prompt(clock: FakeClock) -> None:
+    sched = make(clock)
+    sched.on_idle(0.0)
+    deadline = sched.next_deadline()
+    assert deadline is not None
+    clock.advance_to(deadline)
+    assert [e.data["reason"] for e in shown(sched.update())] == ["due"]

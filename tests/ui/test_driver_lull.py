@@ -8,7 +8,7 @@ from desktop_app.core import events as ev
 from desktop_app.core.schedule import BreakScheduler
 from desktop_app.core.settings import Settings
 from desktop_app.ui.driver import CoreDriver
-from tests.support.app_parts import FakeIdle, ScaledFakeClock
+from tests.support.app_parts import FakeDnd, FakeIdle, ScaledFakeClock
 from tests.support.fakeclock import FakeClock
 
 
@@ -23,9 +23,11 @@ class PushIdle(FakeIdle):
 
 def _run(clock: Any, idle: FakeIdle, settings: Settings | None = None) -> tuple[CoreDriver, BreakScheduler,
                                                                                 list[str]]:
+    """A driver with a do-not-disturb source that never objects: it is still asked as a prompt falls due,
+    and that call runs due work, so the idle reading must already be in (found by tests/e2e/test_lull_e2e)."""
     scheduler = BreakScheduler(clock, settings or Settings(break_interval_minutes=10))
     seen: list[str] = []
-    driver = CoreDriver(scheduler, clock, idle, None, lambda events: seen.extend(
+    driver = CoreDriver(scheduler, clock, idle, FakeDnd(None), lambda events: seen.extend(
         f"{e.kind}:{e.data.get('reason')}" for e in events))
     driver.start()
     return driver, scheduler, seen
@@ -40,7 +42,9 @@ def _to_next_wake(clock: FakeClock, driver: CoreDriver) -> None:
 def test_polling_a_due_prompt_waits_for_the_pause_then_shows(qapp: Any, clock: FakeClock) -> None:
     idle = FakeIdle(idle=0.0)  # typing
     driver, scheduler, seen = _run(clock, idle)
-    while scheduler.status().stage.value != "due":
+    for _i in range(50):
+        if scheduler.status().stage.value == "due":
+            break
         _to_next_wake(clock, driver)
     assert f"{ev.PROMPT_DEFERRED}:busy" in seen
     assert scheduler.waiting_for_lull()
@@ -77,10 +81,13 @@ def test_in_demo_the_pause_is_three_real_seconds(qapp: Any, clock: FakeClock) ->
     scaled = ScaledFakeClock(clock, 60.0)
     idle = FakeIdle(idle=0.0)
     driver, scheduler, seen = _run(scaled, idle, Settings(break_interval_minutes=10))
-    while not scheduler.waiting_for_lull():
+    for _i in range(50):
+        if scheduler.waiting_for_lull() or scheduler.status().stage.value == "due":
+            break
         assert driver.armed_ms is not None
         clock.advance(driver.armed_ms / 1000)
         driver.wake()
+    assert scheduler.waiting_for_lull(), "the prompt should wait while typing"
     assert driver.armed_ms == 3000  # real milliseconds, though the schedule runs 60x
     idle.idle = 2.0
     clock.advance(2.0)
