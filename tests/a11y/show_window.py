@@ -70,6 +70,14 @@ def _fits(window: QWidget) -> bool:
     return True
 
 
+def _visible(window: QWidget) -> bool:
+    """Visible, and not deleted (a dialog with WA_DeleteOnClose is gone once Esc closed it)."""
+    try:
+        return window.isVisible()
+    except RuntimeError:
+        return False
+
+
 def _scrolls(label: QLabel) -> bool:
     """The player's instructions sit in a scroll area on purpose: there, scrolling is not clipping."""
     parent = label.parentWidget()
@@ -181,7 +189,8 @@ def main() -> int:
             iface = QAccessible.queryAccessibleInterface(focused) if focused is not None else None
             print(json.dumps({"class": focused.metaObject().className() if focused else None,
                               "name": iface.text(QAccessible.Text.Name) if iface is not None else None,
-                              "window_visible": window.isVisible(),
+                              "window_visible": _visible(window),
+                              "minimized": _visible(window) and window.isMinimized(),
                               "visible_windows": sorted(w.windowTitle() for w in app.topLevelWidgets()
                                                         if w.isVisible())}), flush=True)
             return
@@ -195,7 +204,7 @@ def main() -> int:
         line = sys.stdin.readline()
         words = line.split()
         if not line or (words and words[0] == "quit"):
-            app.quit()
+            app.exit(0)  # not quit(): Qt 6's quit asks every window to close, and the status window refuses
             return
         if words:
             handle(words)
@@ -203,7 +212,12 @@ def main() -> int:
     notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
     notifier.activated.connect(on_stdin)
     app.exec()
-    window.close()
+    if "controller" in state:
+        from tests.support.app_parts import close_controller
+
+        close_controller(state["controller"])
+    if _visible(window):
+        window.hide()
     return 0
 
 
