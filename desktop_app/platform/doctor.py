@@ -67,11 +67,9 @@ def check_session(env: DesktopEnv) -> Check:
         return Check("session", MISSING, detail,
                      _("No graphical session found: start HipBreak from your desktop session, "
                        "not a console."))
-    advice = ""
-    if env.is_wayland and not (env.is_gnome or env.is_kde):
-        advice = _("On this Wayland desktop idle time may not be readable; GNOME, KDE or an X11 "
-                   "session work best.")
-    return Check("session", OK, detail, advice)
+    # no advice here: what a Wayland desktop lacks (idle time, a tray) is said by those checks,
+    # which know whether it is really missing on this desktop
+    return Check("session", OK, detail)
 
 
 def check_idle(env: DesktopEnv) -> Check:
@@ -80,9 +78,18 @@ def check_idle(env: DesktopEnv) -> Check:
     monitor, report = select_idle_monitor(env=env)
     try:
         if monitor.name == "none":
-            return Check("idle", MISSING, report,
-                         _("Natural breaks can't be noticed: lock the screen when you step away "
-                           "(locking counts as away), or use a GNOME, KDE or X11 session."))
+            if env.is_gnome or env.is_kde:
+                advice = _("Natural breaks can't be noticed: this desktop normally offers idle time, so "
+                           "please report this with the log. Until then lock the screen when you step "
+                           "away (locking counts as away).")
+            else:
+                advice = _("Natural breaks can't be noticed: lock the screen when you step away "
+                           "(locking counts as away). A desktop that offers idle time (GNOME, KDE, an X11 "
+                           "session, or a Wayland compositor with ext-idle-notify-v1) lifts this limit.")
+            return Check("idle", MISSING, report, advice)
+        if getattr(monitor, "push_only", False):
+            return Check("idle", OK, _("{report}; told when idle passes the threshold and when input "
+                                       "returns (the protocol has no reading in between)").format(report=report))
         try:
             reading = monitor.idle_seconds()
         except IdleUnavailable as exc:
@@ -140,6 +147,38 @@ def check_tray(env: DesktopEnv, have_gui: bool) -> Check:
         advice = _("GNOME shows tray icons only with the AppIndicator extension "
                    "(package gnome-shell-extension-appindicator). HipBreak still runs without it.")
     return Check("tray", MISSING, _("no system tray (no XEmbed tray and no StatusNotifier host)"), advice)
+
+
+def check_tray_host(env: DesktopEnv, have_gui: bool, environ: Mapping[str, str]) -> Check:
+    """Who is watched to notice the tray going away (the status window then comes up)."""
+    if not have_gui:
+        return Check("tray host", MISSING, _("no display reachable, so the tray host could not be watched"))
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop_app.platform.tray_host import select_tray_host_watch
+
+    watch = select_tray_host_watch(QGuiApplication.platformName(), environ.get("DISPLAY"))
+    try:
+        state = watch.available()
+        if state is None:
+            return Check("tray host", MISSING, watch.description,
+                         _("A lost tray is noticed only by a slow check while the status window shows."))
+        now = _("a host draws tray icons now") if state else _("no host draws tray icons now")
+        detail = _("{name}: {description}; {now}").format(name=watch.name, description=watch.description, now=now)
+        if not state:
+            return Check("tray host", OK, detail, _("HipBreak shows its status window until a tray returns."))
+        return Check("tray host", OK, detail)
+    finally:
+        watch.close()
+
+
+def check_prompt(environ: Mapping[str, str]) -> Check:
+    """Which prompt this desktop gets (window, window through XWayland, notification), and why."""
+    from desktop_app.platform.prompt_mode import select_prompt_mode
+
+    mode = select_prompt_mode(environ)
+    platform_note = f" (QT_QPA_PLATFORM={mode.platform})" if mode.platform else ""
+    return Check("prompt", OK, f"{mode.name}{platform_note}: {mode.reason}")
 
 
 def check_notifications(env: DesktopEnv) -> Check:
@@ -281,6 +320,7 @@ def run_checks(paths: _Paths, environ: Mapping[str, str] | None = None) -> list[
                                    f"PySide6 {pyside_version}, {platform.platform()}")]
     for step in (lambda: [check_session(env)], lambda: [check_idle(env)],
                  lambda: check_lock_and_suspend(env_map), lambda: [check_tray(env, have_gui)],
+                 lambda: [check_tray_host(env, have_gui, env_map)], lambda: [check_prompt(env_map)],
                  lambda: [check_notifications(env)], lambda: [check_sound()]):
         checks.extend(_guarded(step))
     settings, problem = read_settings_readonly(paths)

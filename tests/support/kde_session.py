@@ -177,8 +177,13 @@ def kde_session(root: Path, with_plasmashell: bool = True) -> Iterator[KdeSessio
         base["DBUS_SESSION_BUS_ADDRESS"] = bus
         session = KdeSession(root, socket, bus, {})
         kwin_out = open(session.kwin_log, "wb")  # noqa: SIM115
+        # KWin starts the trailing command once Wayland and Xwayland are up, with DISPLAY and XAUTHORITY
+        # set: it writes them down for the tests' X11 clients (HipBreak runs its UI through XWayland).
+        child_env = root / "kwin-child.env"
         kwin = subprocess.Popen([str(kwin_copy), "--virtual", "--width", str(WIDTH), "--height", str(HEIGHT),
-                                 "--socket", socket, "--xwayland", "--no-global-shortcuts"],
+                                 "--socket", socket, "--xwayland", "--no-global-shortcuts",
+                                 f"sh -c 'env > {child_env}.tmp && mv {child_env}.tmp {child_env} "
+                                 "&& exec sleep 86400'"],
                                 env=base, stdout=kwin_out, stderr=subprocess.STDOUT)
         session.kwin = kwin
         try:
@@ -187,11 +192,16 @@ def kde_session(root: Path, with_plasmashell: bool = True) -> Iterator[KdeSessio
             if kwin.poll() is not None:
                 pytest.fail(f"kwin_wayland exited ({kwin.returncode}): "
                             f"{session.kwin_log.read_text(errors='replace')[-2000:]}")
+            wait_for(lambda: child_env.exists() or kwin.poll() is not None, timeout=60,
+                     what="KWin to start Xwayland and its first client")
+            x_env = dict(line.split("=", 1) for line in child_env.read_text().splitlines()
+                         if line.startswith(("DISPLAY=", "XAUTHORITY=")) and line.split("=", 1)[1])
             env = dict(base, WAYLAND_DISPLAY=socket, QT_QPA_PLATFORM="wayland", XDG_SESSION_TYPE="wayland",
-                       XDG_CURRENT_DESKTOP="KDE", KDE_FULL_SESSION="true", KDE_SESSION_VERSION="5")
+                       XDG_CURRENT_DESKTOP="KDE", KDE_FULL_SESSION="true", KDE_SESSION_VERSION="5", **x_env)
             session.env = env
             wait_for(lambda: session.has_name("org.kde.KWin"), timeout=30, interval=0.3, what="org.kde.KWin")
             subprocess.run([need("dbus-update-activation-environment"), "WAYLAND_DISPLAY", "QT_QPA_PLATFORM",
+                            *x_env,
                             "XDG_RUNTIME_DIR", "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
                             "XDG_SESSION_TYPE", "XDG_CURRENT_DESKTOP"], env=env, check=True, timeout=20,
                            capture_output=True)

@@ -78,7 +78,6 @@ def select_tray_host_watch(qt_platform: str, display: str | None) -> TrayHostWat
     while a watcher is there. Never raises: a backend that cannot start is left out.
     """
     from desktop_app.i18n import _
-
     from desktop_app.platform.tray_host.sni import SniTrayHostWatch
 
     sni: SniTrayHostWatch | None = None

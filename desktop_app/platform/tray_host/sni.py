@@ -12,6 +12,12 @@ Push only: a :class:`QDBusServiceWatcher` follows the watcher's name and each ho
 name seen so far (exact D-Bus match rules, so other apps coming and going on the
 bus wake nothing), and the watcher's ``StatusNotifierHostRegistered`` /
 ``...Unregistered`` signals announce new hosts, whose names are then added.
+KDE's watcher (kded5, Plasma 5.27) does not announce a *restarted* plasmashell
+(it only counts hosts named ``org.freedesktop.StatusNotifierHost-*``), so while
+every host seen is gone, the watch also listens to the bus's NameOwnerChanged
+for all names and picks out a new ``org.kde.StatusNotifierHost-*``; that wide
+subscription ends as soon as a host is back. It costs a wakeup per name change
+on the bus, but only in that rare state, when the status window is showing.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ WATCHER = "org.kde.StatusNotifierWatcher"
 WATCHER_PATH = "/StatusNotifierWatcher"
 HOST_PREFIX = "org.kde.StatusNotifierHost-"
 _HOST_SIGNALS = ("StatusNotifierHostRegistered", "StatusNotifierHostUnregistered")
+_WIDE_SLOT = "any_owner_changed(QString,QString,QString)"
 
 
 class _Relay(QObject):
@@ -56,6 +63,11 @@ class _Relay(QObject):
     @Slot(str)
     def name_changed(self, _name: str) -> None:
         self._on_any()
+
+    @Slot(str, str, str)
+    def any_owner_changed(self, name: str, _old: str, _new: str) -> None:
+        if name.startswith(HOST_PREFIX) or name == WATCHER:
+            self._on_any()
 
 
 class SniTrayHostWatch(TrayHostWatch):
@@ -78,6 +90,8 @@ class SniTrayHostWatch(TrayHostWatch):
         #: Host names seen on this bus so far (KDE's rule, see the module docstring).
         self.hosts_seen: set[str] = set()
         self._subscribed = False
+        #: True while subscribed to every NameOwnerChanged on the bus.
+        self._wide = False
 
     def watcher_present(self) -> bool:
         return name_has_owner(self._bus, WATCHER)
@@ -95,7 +109,20 @@ class SniTrayHostWatch(TrayHostWatch):
             if host not in self.hosts_seen:
                 self.hosts_seen.add(host)
                 self._names.addWatchedService(host)
+        self._listen_wide(bool(self.hosts_seen) and not hosts and self._on_change is not None)
         return hosts
+
+    def _listen_wide(self, wanted: bool) -> None:
+        """Subscribe to every NameOwnerChanged while all hosts seen are gone (see the module docstring)."""
+        if wanted == self._wide:
+            return
+        args = (self._bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                "NameOwnerChanged", self._relay, _WIDE_SLOT)
+        if wanted:
+            self._wide = connect_signal(*args)
+        else:
+            disconnect_signal(*args)
+            self._wide = False
 
     def available(self) -> bool | None:
         if not self.watcher_present():
@@ -118,8 +145,14 @@ class SniTrayHostWatch(TrayHostWatch):
             self._subscribed = all(connect_signal(self._bus, WATCHER, WATCHER_PATH, WATCHER, signal, self._relay,
                                                   "host_changed()") for signal in _HOST_SIGNALS)
 
+    @property
+    def listening_wide(self) -> bool:
+        """True while every bus name change is looked at (all hosts seen are gone)."""
+        return self._wide
+
     def close(self) -> None:
         self._on_change = None
+        self._listen_wide(False)
         if self._subscribed:
             for signal in _HOST_SIGNALS:
                 disconnect_signal(self._bus, WATCHER, WATCHER_PATH, WATCHER, signal, self._relay, "host_changed()")

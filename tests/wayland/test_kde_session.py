@@ -1,0 +1,202 @@
+"""The installed ``hipbreak`` in a real KDE Plasma 5.27 Wayland session (KWin + plasmashell, headless).
+
+One session for the whole module (tests/support/kde_session.py): KWin's virtual backend, XWayland,
+plasmashell as panel, tray host and notification server, kded5's StatusNotifierWatcher.
+HipBreak is started as a user would, without ``QT_QPA_PLATFORM``, so it picks its own prompt mode
+(XWayland is there, so its windows are X11 clients of KWin).
+
+What cannot be done here: KWin offers no way for an ordinary client to inject keys or pointer
+motion, so nobody *types*; focus is checked by which window KWin says is active, and the Wayland
+idle ``resumed`` event is caused with KDE's ``org_kde_kwin_idle`` ``simulate_user_activity``
+request ("behaves just like real user activity on the seat").
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.desktop import wait_for
+from tests.support.kde_session import HEIGHT, WIDTH, KdeSession, kde_session
+from tests.wayland.conftest import SessionApp, write_settings
+
+pytestmark = [pytest.mark.wayland]
+
+PROMPT_TITLE = "Time for a break"
+TYPING_TITLE = "Notes - typing here"
+TYPING_APP = Path(__file__).with_name("typing_app.py")
+
+
+@pytest.fixture(scope="module")
+def kde(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KdeSession]:
+    with kde_session(tmp_path_factory.mktemp("kde")) as session:
+        yield session
+
+
+def _app_env(kde: KdeSession, profile: Path) -> dict[str, str]:
+    env = {k: v for k, v in kde.env.items() if k != "QT_QPA_PLATFORM"}  # the app picks its own mode
+    env["HIPBREAK_PROFILE_DIR"] = str(profile)
+    env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"
+    env["LANG"] = "C.UTF-8"
+    env["LANGUAGE"] = "en"
+    return env
+
+
+@pytest.fixture(scope="module")
+def demo(kde: KdeSession, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SessionApp]:
+    """``hipbreak --demo``: a 10-minute interval is 10 s, the 2-minute repeat 2 s; nobody types, so the
+    natural break is set long (30 min = 30 real s of no input) to stay out of the way."""
+    profile = tmp_path_factory.mktemp("kde-demo")
+    write_settings(profile, break_interval_minutes=10, reprompt_minutes=2, snooze_minutes=10,
+                   natural_break_minutes=30, sound_enabled=False)
+    app = SessionApp(env=_app_env(kde, profile), profile=profile)
+    app.start("--demo")
+    try:
+        app.wait_status("the demo to answer", timeout=60)
+        yield app
+    finally:
+        app.stop()
+
+
+@pytest.fixture(scope="module")
+def typing_window(kde: KdeSession, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Wayland-native Qt window (the app the person works in), made the active window."""
+    import subprocess
+
+    folder = tmp_path_factory.mktemp("kde-typing")
+    proc = subprocess.Popen([sys.executable, str(TYPING_APP), str(folder / "typed.txt"), TYPING_TITLE],
+                            env=dict(kde.env, QT_QPA_PLATFORM="wayland"), stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().split() == ["platform", "wayland"]
+    try:
+        wait_for(lambda: _window(kde, TYPING_TITLE), timeout=30, interval=0.5, what="the typing app's window")
+        _activate(kde, TYPING_TITLE)
+        yield TYPING_TITLE
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _window(kde: KdeSession, title_part: str) -> dict[str, Any] | None:
+    for window in kde.windows()["windows"]:
+        if title_part in window["caption"]:
+            return dict(window)
+    return None
+
+
+def _active_caption(kde: KdeSession) -> str:
+    active = kde.windows()["active"]
+    return str(active["caption"]) if active else ""
+
+
+def _activate(kde: KdeSession, title_part: str) -> None:
+    """What a click into that window does: KWin makes it the active window."""
+    kde.kwin_script(f"""
+var all = workspace.clientList();
+for (var i = 0; i < all.length; i++)
+    if (String(all[i].caption).indexOf({json.dumps(title_part)}) >= 0) workspace.activeClient = all[i];
+print("MARKER" + (workspace.activeClient ? workspace.activeClient.caption : ""));
+""")
+    wait_for(lambda: title_part in _active_caption(kde), timeout=10, what=f"{title_part!r} to be active")
+
+
+def _stack_index(kde: KdeSession, title_part: str) -> int:
+    return max(i for i, caption in enumerate(kde.windows()["stacking"]) if title_part in caption)
+
+
+def _registered_items(kde: KdeSession) -> str:
+    return kde.watcher_property("RegisteredStatusNotifierItems")
+
+
+def _assert_prompt_seen_without_focus(kde: KdeSession, typing: str) -> dict[str, Any]:
+    prompt = wait_for(lambda: _window(kde, PROMPT_TITLE), timeout=15, interval=0.3,
+                      what="the prompt in KWin's window list")
+    time.sleep(1.0)  # give a focus-stealing window every chance to take the focus
+    assert typing in _active_caption(kde), f"the prompt took the active window: {_active_caption(kde)!r}"
+    prompt = _window(kde, PROMPT_TITLE)
+    assert prompt is not None and not prompt["minimized"]
+    assert prompt["keepAbove"], "KWin does not keep the prompt above other windows"
+    assert _stack_index(kde, PROMPT_TITLE) > _stack_index(kde, typing), "the prompt is under the typing app"
+    x, y, w, h = prompt["x"], prompt["y"], prompt["width"], prompt["height"]
+    assert x >= 0 and y >= 0 and x + w <= WIDTH and y + h <= HEIGHT, f"the prompt is off screen: {prompt}"
+    return prompt
+
+
+def test_tray_icon_registers_with_plasma_and_the_wayland_idle_backend_is_used(
+        kde: KdeSession, demo: SessionApp) -> None:
+    status = demo.wait_status("the tray view", view="tray", timeout=30)
+    items = wait_for(lambda: (r := _registered_items(kde)) and "StatusNotifierItem" in r and r, timeout=20,
+                     interval=0.5, what="HipBreak's item in the watcher's RegisteredStatusNotifierItems")
+    assert "/StatusNotifierItem" in items  # KDE keeps items as <unique name>/<path>
+    assert status["idle_backend"] == "wayland", status["idle_backend"]
+    log = demo.log()
+    assert "ext-idle-notify-v1" in log
+    assert "tray host watch: sni" in log
+
+
+def test_doctor_tells_the_truth_in_kde_wayland(kde: KdeSession, demo: SessionApp) -> None:
+    result = demo.run("doctor", "--json", timeout=60)
+    assert result.returncode == 0, result.stderr
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    idle = checks["idle"]
+    assert idle["status"] == "ok", idle
+    assert "wayland" in idle["detail"] and "ext-idle-notify-v1" in idle["detail"]
+    # KWin refuses the D-Bus idle call on Wayland; the report says so rather than hiding it
+    assert "freedesktop" not in idle["detail"] or "not supported" in idle["detail"] or "not used" not in idle["detail"]
+    assert "GNOME, KDE or X11" not in json.dumps(checks), "doctor advises a KDE user to use KDE"
+    assert checks["tray"]["status"] == "ok", checks["tray"]
+    assert "StatusNotifierHost" in checks["tray host"]["detail"], checks["tray host"]
+    assert checks["prompt"]["status"] == "ok" and checks["prompt"]["detail"], checks["prompt"]
+
+
+def test_prompts_and_repeats_never_take_the_active_window_and_stay_on_top(
+        kde: KdeSession, demo: SessionApp, typing_window: str, wayland_shots: Path) -> None:
+    assert typing_window in _active_caption(kde)
+    due = wait_for(lambda: (s := demo.status()) and s["state"] == "due" and s["prompt_visible"] and s,
+                   timeout=60, interval=0.3, what="the scheduled prompt")
+    assert due
+    _assert_prompt_seen_without_focus(kde, typing_window)
+    kde.screenshot(wayland_shots / "wayland-kde-prompt-screen.png")
+
+    # the person clicks into their own window again: the prompt stays above it
+    _activate(kde, typing_window)
+    assert _stack_index(kde, PROMPT_TITLE) > _stack_index(kde, typing_window), "one click buried the prompt"
+
+    # unanswered, it repeats: still no focus taken, still on top
+    count = len(demo.events("prompt_shown"))
+    wait_for(lambda: len(demo.events("prompt_shown")) > count, timeout=60, interval=0.3, what="the repeat prompt")
+    assert demo.events("prompt_shown")[-1][1].get("reason") == "repeat"
+    _assert_prompt_seen_without_focus(kde, typing_window)
+    kde.screenshot(wayland_shots / "wayland-kde-prompt-repeat-screen.png")
+    status = demo.status()
+    assert status is not None and status["state"] == "due"
+    assert not demo.events("skipped", "snoozed", "routine_started")
+
+
+def test_losing_plasmashell_brings_up_a_window_and_its_return_the_tray(
+        kde: KdeSession, demo: SessionApp, wayland_shots: Path) -> None:
+    demo.wait_status("the tray view", view="tray", timeout=30)
+    assert "true" in kde.watcher_property("IsStatusNotifierHostRegistered")
+    kde.stop_plasmashell()
+    gone = time.monotonic()
+    window = wait_for(lambda: _window(kde, "Status"), timeout=15, interval=0.2,
+                      what="HipBreak's status window after plasmashell died")
+    took = time.monotonic() - gone
+    assert took <= 5.0, f"the status window took {took:.1f} s"
+    # kded5's watcher still claims a host: exactly the case the host-name watch is for
+    assert "true" in kde.watcher_property("IsStatusNotifierHostRegistered")
+    assert window["width"] > 0 and not window["minimized"]
+    assert demo.status()["view"] == "window"  # type: ignore[index]
+    kde.screenshot(wayland_shots / "wayland-kde-tray-lost-screen.png")
+    kde.start_plasmashell()
+    demo.wait_status("the app back in the tray", view="tray", timeout=30)
+    wait_for(lambda: _window(kde, "Status") is None, timeout=10, what="the status window to go")
+    wait_for(lambda: "/StatusNotifierItem" in _registered_items(kde), timeout=20, interval=0.5,
+             what="the item registered again")
