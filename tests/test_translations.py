@@ -304,7 +304,8 @@ def test_setup_venv_compiles_the_catalogs_the_checkout_uses() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_qt_translator_translates_dialog_buttons(qapp: Any, lang: str, restore_language: None) -> None:
+def test_qt_translator_translates_dialog_buttons_and_the_line_edit_menu(qapp: Any, lang: str,
+                                                                       restore_language: None) -> None:
     from PySide6.QtWidgets import QDialogButtonBox
 
     from desktop_app.ui.qt_app import install_qt_translations
@@ -318,9 +319,23 @@ def test_qt_translator_translates_dialog_buttons(qapp: Any, lang: str, restore_l
     translated = sorted(b.text().replace("&", "") for b in box.buttons())
     expected = {"de": ["Abbrechen", "Speichern"], "es": ["Cancelar", "Guardar"], "fr": ["Annuler", "Enregistrer"]}
     assert translated == expected[lang]
+    # the line-edit context menu is Qt's too
+    from PySide6.QtWidgets import QLineEdit
+
+    field = QLineEdit()
+    menu = field.createStandardContextMenu()
+    assert menu is not None
+    words = [a.text().split("\t")[0].replace("&", "") for a in menu.actions() if a.text()]
+    assert "Undo" not in words and "Paste" not in words, words
+    undo = {"de": "Rückgängig", "es": "Deshacer", "fr": "Annuler"}[lang]
+    assert undo in words, words
+    menu.deleteLater()
     i18n.set_language("en")
     qapp.processEvents()  # QDialogButtonBox retranslates its buttons on LanguageChange
     assert sorted(b.text().replace("&", "") for b in box.buttons()) == ["Cancel", "Save"]
+    english = field.createStandardContextMenu()
+    assert english is not None and "Undo" in [a.text().split("\t")[0].replace("&", "") for a in english.actions()]
+    english.deleteLater()
 
 
 # ----------------------------------------------------------------------------- windows
