@@ -210,7 +210,8 @@ class SettingsDialog(QDialog):
         if spec.name in ROUTINE_FIELDS:
             options = routine_options(self._routines, current_language())
         editor = make_editor(spec, options)
-        label = QLabel(_(spec.label) + ":")
+        # TRANSLATORS: a field's name before the field; French puts a space before the colon
+        label = QLabel(_("{label}:").format(label=_(spec.label)))
         label.setBuddy(editor.focus_widget())
         label.setToolTip(editor.widget.toolTip())
         error = QLabel()
@@ -288,7 +289,7 @@ class SettingsDialog(QDialog):
         box.setAccessibleName(_("Start at login"))
         box.setToolTip(_("Start HipBreak in the tray when you log in to this computer."))
         box.setChecked(enabled)
-        label = QLabel(_("Start at login") + ":")
+        label = QLabel(_("{label}:").format(label=_("Start at login")))
         label.setBuddy(box)
         self.autostart_error = QLabel()
         self.autostart_error.setWordWrap(True)

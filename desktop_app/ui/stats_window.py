@@ -226,7 +226,7 @@ class StatsWindow(QWidget):
             show_text(value, _(label_text))  # read as "42 min", described by its row label
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                           | Qt.TextInteractionFlag.TextSelectableByMouse)
-            label = QLabel(_(label_text) + ":")
+            label = QLabel(_("{label}:").format(label=_(label_text)))
             label.setBuddy(value)
             form.addRow(label, value)
             self.today_values[field_name] = value
