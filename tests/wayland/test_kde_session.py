@@ -200,3 +200,65 @@ def test_losing_plasmashell_brings_up_a_window_and_its_return_the_tray(
     wait_for(lambda: _window(kde, "Status") is None, timeout=10, what="the status window to go")
     wait_for(lambda: "/StatusNotifierItem" in _registered_items(kde), timeout=20, interval=0.5,
              what="the item registered again")
+
+
+# -- the Wayland idle backend, in this test process, against KWin ------------------------------------
+class _Poker:
+    """A second Wayland client whose org_kde_kwin_idle timer can fake user activity on the seat."""
+
+    def __init__(self, display: str) -> None:
+        from pywayland.protocol.wayland import WlSeat
+
+        from desktop_app.platform.idle.kde_idle_protocol import OrgKdeKwinIdle
+        from desktop_app.platform.idle.wayland import _Connection
+
+        self.conn = _Connection(display, 5.0)
+        seat = self.conn.bind("wl_seat", WlSeat, 1)
+        manager = self.conn.bind("org_kde_kwin_idle", OrgKdeKwinIdle, 1)
+        self.timer = manager.get_idle_timeout(seat, 3_600_000)
+        self.conn.display.flush()
+
+    def poke(self) -> None:
+        self.timer.simulate_user_activity()
+        self.conn.display.flush()
+
+    def close(self) -> None:
+        self.timer.release()
+        self.conn.display.flush()
+        self.conn.close()
+
+
+@pytest.mark.parametrize("protocol", ["ext-idle-notify-v1", "org_kde_kwin_idle"])
+def test_wayland_idle_fires_at_the_threshold_and_resumes_on_activity(kde: KdeSession, qtbot: Any,
+                                                                     protocol: str) -> None:
+    from desktop_app.platform.idle import IdleUnavailable
+    from desktop_app.platform.idle.wayland import WaylandIdleMonitor
+
+    display = str(Path(kde.env["XDG_RUNTIME_DIR"]) / kde.socket)
+    poker = _Poker(display)
+    monitor = WaylandIdleMonitor(display, protocols=(protocol,))
+    events: list[tuple[str, float]] = []
+    try:
+        assert monitor.protocol == protocol and monitor.supports_push
+        poker.poke()  # the seat counts as just used, so the threshold is measured from here
+        started = time.monotonic()
+        monitor.start_watch(1.5, lambda idle: events.append(("idle", time.monotonic() - started)),
+                            lambda: events.append(("active", time.monotonic() - started)))
+        with pytest.raises(IdleUnavailable):
+            monitor.idle_seconds()  # no reading before the threshold: the protocol has none
+        qtbot.waitUntil(lambda: bool(events), timeout=10_000)
+        assert events[0][0] == "idle"
+        assert events[0][1] >= 1.4, f"idled came before the 1.5 s threshold: {events}"
+        assert monitor.idle_seconds() >= 1.5
+        poker.poke()
+        qtbot.waitUntil(lambda: len(events) >= 2, timeout=10_000)
+        assert events[1][0] == "active"
+        with pytest.raises(IdleUnavailable):
+            monitor.idle_seconds()
+        qtbot.waitUntil(lambda: len(events) >= 3, timeout=10_000)  # idle again after another quiet 1.5 s
+        assert events[2][0] == "idle" and events[2][1] - events[1][1] >= 1.4
+        monitor.stop_watch()
+        assert not monitor.watching
+    finally:
+        monitor.close()
+        poker.close()
