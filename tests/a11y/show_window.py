@@ -195,8 +195,10 @@ def main() -> int:
                                                         if w.isVisible())}), flush=True)
             return
         elif words[0] == "geometry":
-            g = window.frameGeometry()
-            print(f"{g.width()}x{g.height()}+{g.x()}+{g.y()} fits={_fits(window)}", flush=True)
+            g = window.frameGeometry()  # device-independent pixels; the screenshot needs the screen's own
+            ratio = window.devicePixelRatioF()
+            print(f"{round(g.width() * ratio)}x{round(g.height() * ratio)}+{round(g.x() * ratio)}"
+                  f"+{round(g.y() * ratio)} fits={_fits(window)}", flush=True)
             return
         print("ok", flush=True)
 
