@@ -14,8 +14,6 @@ from tests.a11y.conftest import ROOT
 from tests.support.desktop import desktop_env, need, xvfb
 from tests.support.screenshots import picture_info, shoot_window, window_child
 
-pytestmark = [pytest.mark.display, pytest.mark.a11y]
-
 WINDOWS = ("prompt", "player", "settings", "status", "chooser", "stats")
 SCALES = {
     "200-percent": {"QT_SCALE_FACTOR": "2"},
@@ -23,6 +21,8 @@ SCALES = {
 }
 
 
+@pytest.mark.display
+@pytest.mark.a11y
 @pytest.mark.parametrize("scale", SCALES)
 def test_no_window_is_clipped_when_scaled(scale: str, tmp_path: Path) -> None:
     need("import")
@@ -58,3 +58,21 @@ def test_no_window_is_clipped_when_scaled(scale: str, tmp_path: Path) -> None:
                 child.stdin.flush()
                 child.wait(timeout=30)
         assert not problems, problems
+
+
+def test_the_clipping_check_sees_a_cut_off_label(qapp: object) -> None:
+    """The check above must be able to fail: a label squeezed below its text's height is caught."""
+    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+    from tests.a11y.show_window import _fits
+
+    window = QWidget()
+    label = QLabel("A sentence long enough to need several lines when the window is narrow. " * 3, window)
+    label.setWordWrap(True)
+    QVBoxLayout(window).addWidget(label)
+    window.resize(400, 300)
+    window.show()
+    assert _fits(window)
+    window.setFixedSize(120, 40)  # far too small for the wrapped text
+    assert not _fits(window)
+    window.close()
