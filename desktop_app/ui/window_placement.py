@@ -35,7 +35,12 @@ def _visible_on_some_screen(frame: QRect) -> bool:
 
 
 def centre_on(widget: QWidget, screen: QScreen | None, size: QSize) -> None:
-    """Resize ``widget`` to ``size`` (shrunk to fit) and centre it on ``screen``."""
+    """Resize ``widget`` to ``size`` (shrunk to fit) and centre it on ``screen``.
+
+    ``size`` is only a wish: the layout's minimum wins over it, so longer text (German, large
+    fonts, a higher scale factor) is never clipped by a default size picked for English.
+    """
+    size = size.expandedTo(widget.minimumSizeHint())
     if screen is None:
         widget.resize(size)
         return
