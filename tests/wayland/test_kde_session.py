@@ -111,6 +111,18 @@ def _stack_index(kde: KdeSession, title_part: str) -> int:
     return max(i for i, caption in enumerate(kde.windows()["stacking"]) if title_part in caption)
 
 
+def _crop(screen: Path, window: dict[str, Any], out: Path, pad: int = 16) -> None:
+    """The window (KWin's frame geometry) with a margin, cut from a full-screen shot."""
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(screen))
+    assert not image.isNull(), f"spectacle wrote no readable PNG: {screen}"
+    x, y = max(0, window["x"] - pad), max(0, window["y"] - pad)
+    w = min(image.width() - x, window["width"] + 2 * pad)
+    h = min(image.height() - y, window["height"] + 2 * pad)
+    assert image.copy(x, y, w, h).save(str(out))
+
+
 def _registered_items(kde: KdeSession) -> str:
     return kde.watcher_property("RegisteredStatusNotifierItems")
 
@@ -162,8 +174,9 @@ def test_prompts_and_repeats_never_take_the_active_window_and_stay_on_top(
     due = wait_for(lambda: (s := demo.status()) and s["state"] == "due" and s["prompt_visible"] and s,
                    timeout=60, interval=0.3, what="the scheduled prompt")
     assert due
-    _assert_prompt_seen_without_focus(kde, typing_window)
-    kde.screenshot(wayland_shots / "wayland-kde-prompt-screen.png")
+    prompt = _assert_prompt_seen_without_focus(kde, typing_window)
+    screen = kde.screenshot(wayland_shots / "wayland-kde-prompt-screen.png")
+    _crop(screen, prompt, wayland_shots / "wayland-kde-prompt.png")
 
     # the person clicks into their own window again: the prompt stays above it
     _activate(kde, typing_window)
@@ -173,8 +186,9 @@ def test_prompts_and_repeats_never_take_the_active_window_and_stay_on_top(
     count = len(demo.events("prompt_shown"))
     wait_for(lambda: len(demo.events("prompt_shown")) > count, timeout=60, interval=0.3, what="the repeat prompt")
     assert demo.events("prompt_shown")[-1][1].get("reason") == "repeat"
-    _assert_prompt_seen_without_focus(kde, typing_window)
-    kde.screenshot(wayland_shots / "wayland-kde-prompt-repeat-screen.png")
+    prompt = _assert_prompt_seen_without_focus(kde, typing_window)
+    screen = kde.screenshot(wayland_shots / "kde-repeat-screen.png")  # only the crop is kept
+    _crop(screen, prompt, wayland_shots / "wayland-kde-prompt-repeat.png")
     status = demo.status()
     assert status is not None and status["state"] == "due"
     assert not demo.events("skipped", "snoozed", "routine_started")
