@@ -535,8 +535,8 @@ class BreakScheduler:
                 self._offer(held.kind, "deferred_end")
             elif now.mono >= self._held.since + self._settings.max_defer_minutes * 60.0:
                 self._send_quiet(self._held)
-        if self._prompt is not None and now.mono >= self._prompt.shown_at + self._reprompt_seconds:
-            self._repeat(self._prompt)
+        if self._prompt is not None and not quiet and now.mono >= self._prompt.shown_at + self._reprompt_seconds:
+            self._repeat(self._prompt)  # not in the quiet time after a return: a repeat is a prompt too
         if (
             not quiet
             and not self._off_hours
@@ -849,7 +849,7 @@ class BreakScheduler:
                 candidates.append(self._held.since + self._settings.max_defer_minutes * 60.0)
                 candidates.append(self._last_call + DND_RECHECK_SECONDS)
             if self._repeat_pending() and self._prompt is not None:
-                candidates.append(self._prompt.shown_at + self._reprompt_seconds)
+                candidates.append(max(self._prompt.shown_at + self._reprompt_seconds, self._not_before))
             daily = self._next_daily(local_now)
             if daily is not None:
                 candidates.append(max(at_wall(daily.timestamp()), self._not_before))
