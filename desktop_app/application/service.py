@@ -136,8 +136,17 @@ class AppService:
         return status_line(self.status(), self.now())
 
     def routine_choices(self) -> list[RoutineChoice]:
-        """The routines as menus list them, in the UI language."""
-        return self.catalogue.choices(self._settings.prep_seconds, self._settings.switch_seconds)
+        """The routines as menus list them, in the UI language.
+
+        Of the twelve program weeks only the one the daily session offers is listed (the
+        others stay startable by id, ``hipbreak routine program-week-05``): twelve near-equal
+        entries would bury the three routines people pick from.
+        """
+        from desktop_app.core.program import week_of_routine
+
+        keep = self._settings.daily_routine
+        return [c for c in self.catalogue.choices(self._settings.prep_seconds, self._settings.switch_seconds)
+                if week_of_routine(c.id) is None or c.id == keep]
 
     def _iso(self, epoch: float | None) -> str | None:
         if epoch is None:

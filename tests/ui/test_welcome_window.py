@@ -265,3 +265,13 @@ def test_screenshot_of_the_welcome_window(tmp_path: Path) -> None:
 
 if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "child":
     sys.exit(_child())
+
+
+def test_menus_list_only_the_program_week_the_daily_session_offers(bridge: Any) -> None:
+    ids = [c.id for c in bridge.routine_choices()]
+    assert not [i for i in ids if i.startswith("program-week-")], "program not followed: no week listed"
+    assert {"desk-break", "hip-flexor-reset", "full-hip-program"} <= set(ids)
+    bridge.apply_settings(bridge.settings.replace(daily_routine="program-week-03"))
+    ids = [c.id for c in bridge.routine_choices()]
+    assert [i for i in ids if i.startswith("program-week-")] == ["program-week-03"]
+    assert bridge.service.catalogue.get("program-week-07") is not None, "still startable by id"
