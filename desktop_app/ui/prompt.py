@@ -12,7 +12,8 @@ button has focus) must work once the user clicks it.
 
 Its keys are armed only by a deliberate act: a mouse press on the prompt, or the
 window becoming active later than :data:`ACTIVATION_GRACE_MS` after it appeared
-(the person switched to it, e.g. with Alt+Tab). A compositor that hands a new
+(the person switched to it, e.g. with Alt+Tab, with the pointer elsewhere: a window
+activated under the pointer may be focus-follows-mouse). A compositor that hands a new
 window the focus anyway (GNOME or KDE on Wayland through Qt's wayland plugin)
 does it at once, so the keys meant for the person's editor are swallowed, never
 taken as an answer. Every (re)presentation disarms them again.
@@ -29,7 +30,7 @@ the default amount, exactly like Esc, so the reminder is never silently lost.
 from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QGuiApplication, QKeyEvent, QMouseEvent, QPalette, QShowEvent
+from PySide6.QtGui import QCloseEvent, QColor, QCursor, QGuiApplication, QKeyEvent, QMouseEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -285,8 +286,11 @@ class PromptWindow(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if (event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and self.isVisible()
-                and self._shown_at.isValid() and self._shown_at.elapsed() > ACTIVATION_GRACE_MS):
-            self.arm_keys()  # the person switched to the prompt themselves
+                and self._shown_at.isValid() and self._shown_at.elapsed() > ACTIVATION_GRACE_MS
+                and not self.rect().contains(self.mapFromGlobal(QCursor.pos()))):
+            # the person switched to the prompt with the keyboard (Alt+Tab). With the pointer on the
+            # prompt it may be focus-follows-mouse instead, and a click arms the keys then anyway.
+            self.arm_keys()
 
     def event(self, event: QEvent) -> bool:
         if event.type() in _KEY_EVENTS and not self._keys_armed:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QAccessible
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QAccessible, QCursor
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+import desktop_app.ui.prompt as prompt_module
 from desktop_app.core.settings import SNOOZE_OPTIONS
 from desktop_app.ui.prompt import NOTIFICATION_COLUMN, PromptWindow
 
@@ -172,3 +174,36 @@ def test_presenting_again_keeps_one_window(qtbot: QtBot) -> None:
     after = [w for w in QApplication.topLevelWidgets() if isinstance(w, PromptWindow) and w.isVisible()]
     assert before == after == [window]
     assert isinstance(window, QWidget)
+
+
+def _switch_to(qtbot: QtBot, window: PromptWindow) -> None:
+    """The window manager makes the prompt the active window (as after Alt+Tab, or with
+    focus-follows-mouse): the activation change Qt delivers then, with the prompt active."""
+    from PySide6.QtCore import QEvent
+
+    window.isActiveWindow = lambda: True  # type: ignore[method-assign]
+    QApplication.sendEvent(window, QEvent(QEvent.Type.ActivationChange))
+
+
+def test_a_later_switch_to_the_prompt_arms_its_keys(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switching to the prompt with the pointer elsewhere is deliberate. (The grace time is set to
+    -1 ms here instead of waiting the real 1.5 s.)"""
+    monkeypatch.setattr(prompt_module, "ACTIVATION_GRACE_MS", -1)
+    window, answers = _prompt(qtbot)
+    QCursor.setPos(window.geometry().topLeft() - QPoint(80, 80))
+    _switch_to(qtbot, window)
+    assert window.keys_armed
+    qtbot.keyClick(window, Qt.Key.Key_S)
+    assert answers == [("skip", 0)]
+
+
+def test_an_activation_under_the_pointer_does_not_arm_the_keys(qtbot: QtBot,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """With focus-follows-mouse the prompt becomes active when the pointer passes over it."""
+    monkeypatch.setattr(prompt_module, "ACTIVATION_GRACE_MS", -1)
+    window, answers = _prompt(qtbot)
+    QCursor.setPos(window.geometry().center())
+    _switch_to(qtbot, window)
+    assert not window.keys_armed
+    qtbot.keyClick(window, Qt.Key.Key_S)
+    assert answers == []
