@@ -71,6 +71,13 @@ def _make_dnd(settings: Any) -> Any:
         return NullDnd()
 
 
+def _make_tray_host_watch(app: Any) -> Any:
+    """Who tells the views that the tray host went away or came back (platform/tray_host)."""
+    from desktop_app.platform.tray_host import select_tray_host_watch
+
+    return select_tray_host_watch(app.platformName(), os.environ.get("DISPLAY"))
+
+
 def _make_session() -> tuple[Any, str]:
     from desktop_app.platform.session import NullSession, select_session_watcher
 
@@ -252,7 +259,7 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
     guard.set_reporter(controller.warn)
     controller.quit_requested.connect(lambda: QTimer.singleShot(0, lambda: app.exit(0)))
     exits = SignalExit(lambda _sig: controller.quit(), app)
-    views.start()
+    views.start(_make_tray_host_watch(app))
     controller.start()
     from desktop_app.ui.welcome_window import attach as attach_welcome
 

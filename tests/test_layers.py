@@ -37,7 +37,6 @@ FORBIDDEN: dict[str, set[str]] = {
 KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("desktop_app.ui.prompt_presenter", "desktop_app.platform"): "Wayland prompt (mode, notification), to be ports",
     ("desktop_app.ui.qt_app", "desktop_app.platform.prompt_mode"): "the same",
-    ("desktop_app.ui.tray", "desktop_app.platform.tray_host"): "tray-host watch, to be handed in by app.py",
     ("desktop_app.ui.welcome_window", "desktop_app.platform"): "autostart: use service.autostart",
 }
 

@@ -245,12 +245,12 @@ class AppViews(QObject):
     def start(self, host_watch: Any = None) -> None:
         """Pick the tray if there is one, else the status window; then watch the tray host.
 
-        ``host_watch`` replaces the watch chosen for this desktop (tests)."""
-        if host_watch is None:
-            host_watch = self._make_host_watch()
+        ``host_watch`` is a ``platform.tray_host.TrayHostWatch`` handed in by app.py; without one
+        (tests that build the views alone) Qt's own check is polled while the status window shows."""
         self.host_watch = host_watch
-        log.info("tray host watch: %s (%s)", host_watch.name, host_watch.description)
-        host_watch.start(self._on_host_change)
+        if host_watch is not None:
+            log.info("tray host watch: %s (%s)", host_watch.name, host_watch.description)
+            host_watch.start(self._on_host_change)
         if self._tray_usable():
             self._use_tray()
         else:
@@ -262,16 +262,6 @@ class AppViews(QObject):
         self._settle.stop()
         if self.host_watch is not None:
             self.host_watch.close()
-
-    @staticmethod
-    def _make_host_watch() -> Any:
-        import os
-
-        from PySide6.QtGui import QGuiApplication
-
-        from desktop_app.platform.tray_host import select_tray_host_watch
-
-        return select_tray_host_watch(QGuiApplication.platformName(), os.environ.get("DISPLAY"))
 
     def _host_state(self) -> bool | None:
         try:
