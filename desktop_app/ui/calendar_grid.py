@@ -52,7 +52,7 @@ def cell_text(cell: GridDay) -> str:
         state = _("routine completed")
     else:
         state = _("no routine completed")
-    return f"{long_date(cell.day)}: {state}"
+    return _("{day}: {result}").format(day=long_date(cell.day), result=state)
 
 
 class CalendarGrid(QWidget):

@@ -401,7 +401,8 @@ class StatsWindow(QWidget):
     def _show_self_checks(self, snapshot: StatsSnapshot) -> None:
         self.self_check_list.clear()
         for day, result in reversed(snapshot.self_checks):
-            self.self_check_list.addItem(f"{long_date(day)}: {self_check_text(result)}")
+            self.self_check_list.addItem(_("{day}: {result}").format(day=long_date(day),
+                                                                     result=self_check_text(result)))
         self.self_check_trend.setText(self_check_trend(snapshot.self_checks))
 
     def _on_chart_selection_changed(self, text: str) -> None:
