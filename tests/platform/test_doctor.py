@@ -57,6 +57,12 @@ def test_doctor_on_a_full_desktop(tmp_path: Path, private_bus: str) -> None:
     assert "/org/freedesktop/login1/session/_31" in found["lock"]["detail"]
     assert found["suspend"]["status"] == "ok"
     assert found["tray"]["status"] == "ok"
+    # no SNI watcher on this bus, so the XEmbed selection is what Qt uses and what is watched
+    tray_host = found["tray host"]
+    assert tray_host["status"] == "ok" and "_NET_SYSTEM_TRAY_S0" in tray_host["detail"], tray_host
+    assert "a host draws tray icons now" in tray_host["detail"]
+    assert found["prompt"]["status"] == "ok" and found["prompt"]["detail"].startswith("window: "), found["prompt"]
+    assert "GNOME, KDE or" not in result.stdout  # no advice to use the desktop the person is in
     assert found["notifications"]["status"] == "ok" and "dunst" in found["notifications"]["detail"]
     assert found["dnd: fullscreen window (X11)"]["status"] == "ok"
     assert found["config folder"]["status"] == "ok"
@@ -99,6 +105,8 @@ def test_doctor_with_no_display_and_no_bus_still_reports(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     found = _by_name(result.stdout)
     assert found["tray"]["status"] == "missing" and "no display" in found["tray"]["detail"]
+    assert found["tray host"]["status"] == "missing"
+    assert found["prompt"]["status"] == "ok" and found["prompt"]["detail"]
     assert found["idle"]["status"] == "missing"
     assert "Sitting time pauses only for screen lock and suspend" in found["idle"]["detail"]
     assert found["notifications"]["status"] == "missing"
