@@ -186,6 +186,9 @@ class BreakScheduler:
         # their typing, so it is counted in real seconds even when --demo speeds the schedule up.
         factor = getattr(clock, "factor", 1.0)
         self._input_scale = float(factor) if isinstance(factor, (int, float)) and factor > 0 else 1.0
+        #: Set by the driver when the idle source pushes "a pause of lull_seconds began" (a Mutter
+        #: watch): then no deadline is needed to look for the pause while a prompt waits.
+        self.lull_by_push = False
         self._last_call = now.mono
         self._start_stretch(now)
         if state:
@@ -843,7 +846,7 @@ class BreakScheduler:
                 candidates.append(max(self._snooze.until, self._not_before))
             if self._held is not None and self._held.waiting_for == WAIT_LULL:
                 candidates.append(self._held.since + self._settings.lull_max_wait_minutes * 60.0)
-                if self._last_input is not None:
+                if self._last_input is not None and not self.lull_by_push:
                     candidates.append(self._last_input + self._lull_seconds)  # the pause, if no input comes
             elif self._held is not None:
                 candidates.append(self._held.since + self._settings.max_defer_minutes * 60.0)

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer
 
@@ -132,6 +132,9 @@ class CoreDriver(QObject):
         self._timer.timeout.connect(self._on_timer_timeout)
         self._running = False
         self._push = False
+        #: The idle source can push "a pause began" (start_lull_watch), and that watch is set now.
+        self._lull_push = False
+        self._lull_armed = False
         self._idle_failed = False
         self._dnd_asked = False
         self._last_idle: float | None = None
@@ -153,12 +156,16 @@ class CoreDriver(QObject):
         """Start driving: use push idle watches when offered, then run once and arm the timer."""
         self._running = True
         self._push = self._start_push_watch()
+        self._lull_push = self._push and callable(getattr(self._idle, "start_lull_watch", None))
+        if self._lull_push and hasattr(self._scheduler, "lull_by_push"):
+            self._scheduler.lull_by_push = True
         self.wake()
 
     def stop(self) -> None:
         """Stop the timer (on quit). The scheduler is left as it is for ``to_state()``."""
         self._running = False
         self._timer.stop()
+        self._set_lull_watch(False)
         self.armed_for = None
         self.armed_ms = None
 
@@ -183,6 +190,7 @@ class CoreDriver(QObject):
             events += self._scheduler.on_idle(idle)
         events += self._scheduler.update()
         self._deliver(events)
+        self._sync_lull_watch()
         self._rearm()
 
     def deliver(self, events: list[Event]) -> None:
@@ -249,11 +257,42 @@ class CoreDriver(QObject):
         whether the person typed a second ago; the natural-pause rule needs
         that, and only at those moments (docs/scheduling.md).
         """
-        waiting = getattr(self._scheduler, "waiting_for_lull", None)
-        if callable(waiting) and waiting():
-            return True
+        if self._waiting_for_lull():
+            return not self._lull_push  # a pushed pause needs no readings while it waits
         deadline = self._scheduler.next_deadline()
         return deadline is not None and (deadline - self._clock.monotonic()) / self._factor <= DND_LOOKAHEAD_SECONDS
+
+    def _waiting_for_lull(self) -> bool:
+        waiting = getattr(self._scheduler, "waiting_for_lull", None)
+        return bool(callable(waiting) and waiting())
+
+    def _sync_lull_watch(self) -> None:
+        """Have the pause watch set exactly while a prompt waits for a pause (push sources only)."""
+        if self._lull_push:
+            self._set_lull_watch(self._waiting_for_lull())
+
+    def _set_lull_watch(self, wanted: bool) -> None:
+        monitor: Any = self._idle
+        if wanted == self._lull_armed or monitor is None:
+            return
+        try:
+            if wanted:
+                settings = getattr(self._scheduler, "settings", None)
+                monitor.start_lull_watch(float(getattr(settings, "lull_seconds", 3)), self._on_push_lull)
+            else:
+                monitor.stop_lull_watch()
+            self._lull_armed = wanted
+        except Exception as exc:  # a broken watch must not keep the prompt away: read idle instead
+            log.warning("idle pause watch failed (%s); reading idle while a prompt waits", exc)
+            self._lull_push = False
+            self._lull_armed = False
+            if hasattr(self._scheduler, "lull_by_push"):
+                self._scheduler.lull_by_push = False
+
+    def _on_push_lull(self, *args: object) -> None:
+        """The push source says: a pause began (its idle reading in real seconds)."""
+        idle = float(args[0]) if args and isinstance(args[0], (int, float)) else 0.0
+        self.deliver(self._scheduler.on_idle(idle * self._factor))
 
     # --- do not disturb ------------------------------------------------------------
     def _check_dnd(self) -> list[Event]:

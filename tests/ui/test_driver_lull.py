@@ -97,3 +97,38 @@ def test_in_demo_the_pause_is_three_real_seconds(qapp: Any, clock: FakeClock) ->
     clock.advance(1.0)
     driver.wake()
     assert f"{ev.PROMPT_SHOWN}:lull" in seen
+
+
+class PushLullIdle(PushIdle):
+    """A push backend that can also watch for the pause itself (Mutter: a second idle watch)."""
+
+    def __init__(self, idle: float = 0.0) -> None:
+        super().__init__(idle)
+        self.lull_watch: tuple[float, Any] | None = None
+        self.lull_calls: list[str] = []
+
+    def start_lull_watch(self, seconds: float, on_lull: Any) -> None:
+        self.lull_calls.append(f"start {seconds}")
+        self.lull_watch = (seconds, on_lull)
+
+    def stop_lull_watch(self) -> None:
+        self.lull_calls.append("stop")
+        self.lull_watch = None
+
+
+def test_a_push_pause_watch_replaces_readings_while_a_prompt_waits(qapp: Any, clock: FakeClock) -> None:
+    idle = PushLullIdle(idle=0.0)
+    driver, scheduler, seen = _run(clock, idle)
+    assert idle.lull_calls == [] and idle.reads == 0
+    _to_next_wake(clock, driver)  # the hourly deadline: one reading says "typing"
+    assert scheduler.waiting_for_lull()
+    assert idle.lull_calls == ["start 3.0"], "the pause watch is set as the wait begins"
+    reads = idle.reads
+    # no wake for "a pause would be complete": only the longest wait is a deadline
+    assert driver.armed_for == "core" and driver.armed_ms == 5 * 60 * 1000
+    assert idle.reads == reads
+    assert idle.lull_watch is not None
+    idle.lull_watch[1](3.02)  # Mutter: idle reached 3 s
+    assert f"{ev.PROMPT_SHOWN}:lull" in seen
+    assert idle.lull_calls == ["start 3.0", "stop"], "removed once nothing waits"
+    assert idle.reads == reads, "no polling while it waited"

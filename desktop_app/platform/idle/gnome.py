@@ -83,6 +83,10 @@ class GnomeIdleMonitor(IdleMonitor):
         self._proxy: QDBusInterface | None = None
         #: True between an idle watch firing and the next input: then an active watch must exist.
         self._user_idle = False
+        #: The short "natural pause" watch, only while a due prompt waits (see start_lull_watch).
+        self._lull_ms = 0
+        self._lull_watch: int | None = None
+        self._on_lull: Callable[[float], None] | None = None
 
     def idle_seconds(self) -> float:
         return int(read_idle_value(self._bus, SERVICE, PATH, INTERFACE, "GetIdletime", self._timeout_ms)) / 1000.0
@@ -100,7 +104,36 @@ class GnomeIdleMonitor(IdleMonitor):
                 log.warning("could not subscribe to %s WatchFired", SERVICE)
         self._arm()
 
+    def start_lull_watch(self, seconds: float, on_lull: Callable[[float], None]) -> None:
+        """Report once idle reaches ``seconds`` (a pause in typing), while a due prompt waits for one.
+
+        A second Mutter idle watch instead of polling GetIdletime every few seconds:
+        the driver sets it when a prompt starts waiting and removes it when the wait ends.
+        """
+        self.stop_lull_watch()
+        self._lull_ms = max(1, round(seconds * 1000))
+        self._on_lull = on_lull
+        self._add_lull_watch()
+
+    def stop_lull_watch(self) -> None:
+        if self._lull_watch is not None:
+            self._remove_watch(self._lull_watch)
+        self._lull_watch = None
+        self._on_lull = None
+
+    def _add_lull_watch(self) -> None:
+        proxy = self._interface() if self._on_lull is not None else None
+        if proxy is None:
+            return
+        watch = QMetaObject.invokeMethod(proxy, "AddIdleWatch", Qt.ConnectionType.DirectConnection,
+                                         Q_RETURN_ARG("uint"), Q_ARG("qulonglong", self._lull_ms))
+        if not isinstance(watch, int) or watch <= 0:
+            log.warning("AddIdleWatch (pause) failed: %s", proxy.lastError().message())
+            return
+        self._lull_watch = watch
+
     def stop_watch(self) -> None:
+        self.stop_lull_watch()
         for watch in (self._idle_watch, self._active_watch):
             if watch is not None:
                 self._remove_watch(watch)
@@ -161,6 +194,14 @@ class GnomeIdleMonitor(IdleMonitor):
         self._active_watch = int(result[0]) if result else None
 
     def _on_watch_fired(self, watch_id: int) -> None:
+        if watch_id == self._lull_watch and self._on_lull is not None:
+            lull = self._lull_ms / 1000.0
+            try:
+                idle = self.idle_seconds()
+            except IdleUnavailable:
+                idle = lull
+            self._on_lull(max(idle, lull))
+            return
         if watch_id == self._idle_watch and self._on_idle is not None:
             self._user_idle = True
             self._add_active_watch()
@@ -181,10 +222,12 @@ class GnomeIdleMonitor(IdleMonitor):
         """Mutter left or came back: its watches are gone either way."""
         self._idle_watch = None
         self._active_watch = None
+        self._lull_watch = None
         self._proxy = None
         if new_owner:
             log.info("Mutter IdleMonitor restarted; setting the idle watch again")
             self._arm()
+            self._add_lull_watch()
             if self._user_idle:
                 self._add_active_watch()
         else:
