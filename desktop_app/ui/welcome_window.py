@@ -298,6 +298,8 @@ class WelcomeWindow(QDialog):
         height at the chosen width does not.
         """
         layout = self.layout()
+        if layout is None:
+            return
         width = max(layout.sizeHint().width(), self.minimumSizeHint().width())
         height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
         self.setMinimumHeight(height)
