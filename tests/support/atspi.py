@@ -79,10 +79,11 @@ class A11yDesktop:
         found = wait_for(lambda: subprocess.run([need("xdotool"), "search", "--onlyvisible", "--name", title],
                                                 env=env, capture_output=True, text=True).stdout.split(),
                          timeout=15, what=f"a window called {title!r}")
-        # Keys that reach a window in its first second or so are lost for good: Qt offers every key
-        # to the AT-SPI registry first, and until its bridge has finished registering, that
-        # hand-over drops them (seen here as Tab doing nothing for the rest of the run). A user
-        # never types into a window in its first two seconds; the test waits as long.
+        # Seen here: with accessibility on, when the window was activated within about a second of
+        # appearing, every key of the run was lost (Qt's focus never moved); with a 2 s wait, none
+        # in dozens of runs. Our guess (not proven) is Qt's AT-SPI key hand-over (each key goes to
+        # the registry first) before its bridge has finished registering. A user does not type into
+        # a window in its first two seconds; the test waits as long.
         time.sleep(2.0)
         subprocess.run([need("xdotool"), "windowactivate", "--sync", found[-1]], env=env, timeout=10,
                        capture_output=True)
