@@ -1,4 +1,4 @@
-"""The app controller: IPC commands, the status JSON, prompts, history and state files."""
+"""The composed app through its Qt bridge: IPC commands, the status JSON, prompts, history and state files."""
 
 from __future__ import annotations
 
