@@ -86,3 +86,19 @@ def test_the_player_works_from_the_keyboard_alone(desktop: A11yDesktop, tmp_path
         wait_for(lambda: player.focus()["name"] == "Pause", timeout=5, what="Enter to press Resume")
         desktop.key("Escape")
         wait_for(lambda: player.focus()["visible_windows"] == [], timeout=5, what="Esc to close the player")
+
+
+def test_the_compact_tile_works_from_the_keyboard(desktop: A11yDesktop, tmp_path: Path) -> None:
+    with show(desktop, "player", str(tmp_path)) as player:
+        desktop.activate("HipBreak: Accessibility check")
+        assert player.tab_order(desktop, 1) == ["On top", "Compact"]
+        desktop.key("Return")  # the small always-on-top countdown replaces the window ...
+        wait_for(lambda: player.focus()["visible_windows"] == ["HipBreak countdown"], timeout=5,
+                 what="the compact tile")
+        assert player.focus()["name"] == "Compact countdown"  # ... and has the keyboard
+        desktop.key("space")  # Space pauses there too
+        desktop.key("Escape")  # Esc brings the full window back, focus where it was
+        wait_for(lambda: player.focus()["visible_windows"] == ["HipBreak: Accessibility check"], timeout=5,
+                 what="the full window to come back")
+        assert player.focus()["name"] == "Compact"
+        assert player.tab_order(desktop, 3)[-1] == "Resume"  # it was paused from the tile
