@@ -5,8 +5,9 @@ The GNOME session is session-scoped: starting gnome-shell costs a few seconds, a
 only need a fresh *app* (each gets its own profile), not a fresh desktop.
 
 Screenshots go to a temporary folder, or to ``$HIPBREAK_WAYLAND_SHOTS`` when that is set
-(``scripts/refresh-wayland-screenshots`` sets it and copies them into docs/screenshots), so a
-test run never writes into tracked files.
+(``scripts/refresh-wayland-screenshots`` sets it and copies them into docs/screenshots) or to
+``$HIPBREAK_SCREENSHOT_DIR`` like every other screenshot test, so a plain test run never writes
+into tracked files.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pytest
 
 from tests.support.desktop import wait_for
 from tests.support.gnome_session import GnomeSession, gnome_session
+from tests.support.screenshots import shots_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 TYPING_APP = Path(__file__).with_name("typing_app.py")
@@ -42,9 +44,11 @@ def gnome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GnomeSession]:
 def wayland_shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the tests put their screenshots of the prompt."""
     wanted = os.environ.get("HIPBREAK_WAYLAND_SHOTS")
-    folder = Path(wanted) if wanted else tmp_path_factory.mktemp("wayland-shots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    if wanted:
+        folder = Path(wanted)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return shots_dir(tmp_path_factory.mktemp("wayland-shots"))  # $HIPBREAK_SCREENSHOT_DIR, as elsewhere
 
 
 def hipbreak_command() -> str:
