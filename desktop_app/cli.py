@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -57,10 +56,14 @@ class CliError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one plain sentence instead of a usage dump."""
 
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        # An unknown command in plain words, in every language (argparse's own message names the
+        # translated metavar, "argument BEFEHL: invalid choice: ...", and lists every command).
+        if action.dest == "command" and action.choices is not None and value not in action.choices:
+            self.error(_("unknown command '{cmd}'").format(cmd=str(value)[:40]))
+        super()._check_value(action, value)
+
     def error(self, message: str) -> NoReturn:
-        choice = re.match(r"argument COMMAND: invalid choice: '([^']*)'", message)
-        if choice:
-            message = _("unknown command '{cmd}'").format(cmd=choice.group(1)[:40])
         problem = message[:1].upper() + message[1:]
         raise CliError(_("{problem} (see 'hipbreak --help').").format(problem=problem), EXIT_USAGE)
 
@@ -110,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("A tray app that tracks sitting time and guides short hip-flexor stretch breaks. "
                       "Without a command it starts the app (or shows the one already running)."),
     )
-    parser.add_argument("--version", action="version", version=f"hipbreak {__version__}")
+    parser.add_argument("--version", action="version", version=f"hipbreak {__version__}",
+                        help=_("show program's version number and exit"))
     parser.add_argument("--demo", action="store_true",
                         help=_("start a demo: a 60x faster clock and a throwaway profile"))
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)

@@ -147,6 +147,33 @@ def _load(lang: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` for extraction without translating it now (xgettext ``--keyword=N_``)."""
+    return text
+
+
+#: argparse's own words in ``hipbreak --help`` and its errors. argparse looks them up with a
+#: module-level ``_``, which :func:`_translate_argparse` points at this module's catalogs.
+ARGPARSE_TEXTS = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"), N_("%(prog)s: error: %(message)s\n"),
+    N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+    N_("not allowed with argument %s"), N_("ignored explicit argument %r"),
+    N_("one of the arguments %s is required"), N_("expected one argument"),
+    N_("expected at most one argument"), N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"), N_("invalid %(type)s value: %(value)r"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"), N_("unexpected option string: %s"),
+)
+
+
+def _translate_argparse() -> None:
+    """Point argparse's ``_``/``ngettext`` at ours (only when the CLI has imported argparse)."""
+    argparse = sys.modules.get("argparse")
+    if argparse is not None:
+        setattr(argparse, "_", _)  # noqa: B010 (a module attribute named _)
+        setattr(argparse, "ngettext", ngettext)  # noqa: B010
+
+
 def set_language(lang: str) -> str:
     """Switch the UI language ("system" follows the environment). Returns the code now in use."""
     global _translations, _language
@@ -157,6 +184,7 @@ def set_language(lang: str) -> str:
     _translations = gettext.NullTranslations() if code == "en" else _load(code)
     changed = code != _language
     _language = code
+    _translate_argparse()
     if changed:
         for listener in list(_listeners):
             try:

@@ -422,3 +422,19 @@ def test_tab_labels_keep_their_accents(qapp: Any) -> None:
     assert isinstance(qapp.style(), TabTextStyle)
     with_dots, without = unselected_tab("Übungsfolgen"), unselected_tab("Ubungsfolgen")
     assert with_dots != without, "the dots of Ü are clipped away"
+
+
+def test_the_cli_help_and_errors_are_translated_argparse_words_included(tmp_path: Path) -> None:
+    result = _cli(tmp_path, "de_DE.UTF-8", "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(text("de", "usage: ")), result.stdout[:80]
+    assert text("de", "positional arguments") + ":" in result.stdout
+    assert text("de", "show this help message and exit") in result.stdout
+    assert "usage:" not in result.stdout and "options:" not in result.stdout
+
+    result = _cli(tmp_path, "de_DE.UTF-8", "frobnicate")
+    assert result.returncode == 2
+    line = result.stderr.strip()
+    problem = text("de", "unknown command '{cmd}'").format(cmd="frobnicate")
+    assert line == "hipbreak: " + text("de", "{problem} (see 'hipbreak --help').").format(
+        problem=problem[:1].upper() + problem[1:]), line  # not argparse's "argument BEFEHL: invalid choice"
