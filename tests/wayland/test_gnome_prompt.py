@@ -14,6 +14,7 @@ break is set to 15 minutes (15 real seconds) so that pause is not mistaken for l
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,6 +108,10 @@ def test_the_app_picks_xwayland_and_its_tray_icon_registers(gnome: GnomeSession,
     assert "/StatusNotifierItem" in registered_items(gnome) or "org.kde.StatusNotifierItem" in registered_items(gnome)
     assert "prompt mode: xwayland-window" in demo.log()
     assert status["idle_backend"].startswith("gnome"), status["idle_backend"]
+    # hipbreak doctor, run in the same session, names the same prompt mode
+    doctor = demo.run("doctor", "--json", timeout=60)
+    checks = {c["name"]: c for c in json.loads(doctor.stdout)}
+    assert checks["prompt"]["detail"].startswith("xwayland-window"), checks["prompt"]
 
 
 def test_scheduled_and_repeat_prompts_never_take_the_keys_and_stay_on_top(
