@@ -475,13 +475,16 @@ class BreakScheduler:
 
         Only the hourly prompt waits for a pause: the daily session keeps its
         appointment and break-now is the user's own request (it never comes here).
+        A prompt released by the end of do-not-disturb (``deferred_end``) does not
+        wait either: the end of a call, a video or a presentation is itself a break
+        in the work.
         """
         now = self._now.mono
         if self._dnd is not None:
             self._held = _Held(kind, now)
             self._emit(ev.PROMPT_DEFERRED, reason=self._dnd, kind=kind)
             return
-        if kind == HOURLY and self._busy():
+        if kind == HOURLY and reason != "deferred_end" and self._busy():
             self._held = _Held(kind, now, WAIT_LULL)
             self._emit(ev.PROMPT_DEFERRED, reason=BUSY, kind=kind)
             return

@@ -168,9 +168,10 @@ def test_do_not_disturb_while_waiting_holds_it_for_that_reason(clock: FakeClock)
         {"reason": "a fullscreen window is active", "kind": "hourly"}]
     assert sched.status().deferred_reason == "a fullscreen window is active"
     assert not sched.waiting_for_lull()
-    # when it ends, the prompt waits for a pause again if the person is typing
+    # when it ends, the prompt shows at once, typing or not: the end of a call or a video is a break itself
+    sched.note_input(0.1)
     events = sched.set_do_not_disturb(None)
-    assert sched.waiting_for_lull() and not shown(events)
+    assert [e.data["reason"] for e in shown(events)] == ["deferred_end"]
 
 
 def test_snooze_and_skip_work_while_waiting(clock: FakeClock) -> None:
