@@ -218,6 +218,12 @@ def launch_floor(desk: Desktop, tag: str, wait: bool = True) -> Launched:
 def app_env(desk: Desktop, profile: Path, **extra: str) -> dict[str, str]:
     """The desktop's environment with its own HipBreak profile (so launches never hand over)."""
     profile.mkdir(parents=True, exist_ok=True)
+    # Someone who has set the app up: a first start would show "Welcome to HipBreak" and measure
+    # that window's memory and wakeups instead of the tray's (same marker as tests/e2e/helpers.py).
+    (profile / "config").mkdir(exist_ok=True)
+    marker = profile / "config" / "welcome.json"
+    if not marker.exists():
+        marker.write_text('{"version": 1, "welcomed_at": 0}\n', encoding="utf-8")
     env = dict(desk.env, HIPBREAK_PROFILE_DIR=str(profile))
     env.update(extra)
     return env
