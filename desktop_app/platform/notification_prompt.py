@@ -101,6 +101,7 @@ class ActionNotification(QObject):
         if self._id is None or int(notification_id) != self._id:
             return
         log.info("notification prompt %d: %s", notification_id, key)
+        self._id = None  # answered: the server closes it, and its NotificationClosed is not "unanswered"
         self.action_invoked.emit(str(key))
 
     @Slot("uint", "uint")

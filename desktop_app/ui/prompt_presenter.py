@@ -86,7 +86,9 @@ class NotificationPrompt(QObject):
             notification = ActionNotification(Notifier(app_icon=icon if icon.is_file() else None), parent=self)
         self._notification = notification
         self._notification.action_invoked.connect(self._on_action)
-        self._notification.closed.connect(lambda _reason: None)
+        # closed unanswered (the person swiped it away): the break stays due and the repeat
+        # brings a new notification; isVisible() turns False so status and the tray say so
+        self._notification.closed.connect(self._on_closed)
 
     # --- the PromptWindow interface the controller uses ------------------------------
     @property
@@ -157,6 +159,10 @@ class NotificationPrompt(QObject):
         actions = [("default", _("Show the prompt")), ("start", _("Start routine")),
                    ("snooze", _("Snooze {m} min").format(m=self._default_snooze)), ("skip", _("Skip"))]
         return title, body, actions
+
+    def _on_closed(self, reason: int) -> None:
+        log.info("the prompt notification was closed unanswered (reason %d); it comes back with the repeat",
+                 reason)
 
     def _on_action(self, key: str) -> None:
         if self._window is not None:
