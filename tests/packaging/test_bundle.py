@@ -187,3 +187,16 @@ def test_the_bundled_app_starts_on_a_real_x_server(
         env = {**user_env, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display}
         proc = started(env)
         _start_and_quit(bundle, proc, env)
+
+
+def test_the_bundle_can_speak_wayland_idle_protocols(bundle: Path, user_env: dict[str, str], tmp_path: Path) -> None:
+    """pywayland's cffi module loads ``_cffi_backend`` from C, which PyInstaller cannot see; without it
+    the bundle had no idle time on KDE Wayland. With no compositor the backend must fail for that reason
+    (no socket), not for a missing module."""
+    env = dict(user_env, XDG_SESSION_TYPE="wayland", XDG_CURRENT_DESKTOP="KDE",
+               WAYLAND_DISPLAY=str(tmp_path / "no-compositor-here"), DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent")
+    result = _run(bundle, "doctor", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    idle = next(c for c in json.loads(result.stdout) if c["name"] == "idle")
+    assert "wayland: cannot connect to the Wayland display" in idle["detail"], idle
+    assert "pywayland module is not available" not in idle["detail"]
