@@ -94,7 +94,7 @@ log = logging.getLogger(__name__)
 
 SAFETY_LINE = "Stop if anything hurts. See a professional for persistent pain."
 DEFAULT_SIZE = QSize(500, 640)
-MIN_SIZE = QSize(360, 420)
+MIN_SIZE = QSize(360, 480)
 #: Frame interval of the figure animation during rep sets (only while visible and playing). 10 fps is
 #: smooth enough for a 2-3 s rep, and each frame wakes Qt's raster thread pool, so fewer frames cost less.
 ANIMATION_INTERVAL_MS = 100
@@ -102,10 +102,10 @@ class TextScrollArea(QScrollArea):
     """A frameless scroll area that asks for exactly the height its wrapped label needs.
 
     At large sizes the instructions show in full and the figure takes the rest;
-    in a 360x420 window an exercise with a long text scrolls instead of being cut off.
+    in a 360x480 window an exercise with a long text scrolls instead of being cut off.
     """
 
-    MIN_LINES = 3
+    MIN_LINES = 0  # at the smallest size the caution and "feel it" lines come first; these may scroll away
 
     def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,6 +138,28 @@ class TextScrollArea(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.setMaximumHeight(self.needed_height() + 2)
+
+
+class CueLabel(QLabel):
+    """A wrapped label whose minimum height is all of its text at its current width.
+
+    For the caution and "feel it" lines: the layout must give them every line
+    (a small window cut the caution off when it shared the scrolling text), so
+    the instructions scroll and the figure shrinks first, and if even that is
+    the smallest window (MIN_SIZE) is tall enough for every built-in exercise in every
+    language (tests/ui/test_player_window_cues.py).
+    """
+
+    def minimumSizeHint(self) -> QSize:
+        if not self.text():
+            return QSize(0, 0)
+        width = self.width() if self.width() > 50 else 340
+        return QSize(50, self.heightForWidth(width))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()
 
 
 class PlayerWindow(QWidget):
@@ -212,8 +234,10 @@ class PlayerWindow(QWidget):
 
         self.figure = FigureWidget(self)
         self.figure.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.figure.setMinimumSize(120, 110)
+        self.figure.setMinimumSize(120, 90)
         self.ring = CountdownRing(self)
+        # At 360x480 the caution and "feel it" lines need the room more than a larger ring does.
+        self.ring.setMinimumSize(90, 90)
 
         self.instructions_label = QLabel(self)
         self.instructions_label.setObjectName("instructions_label")
@@ -231,7 +255,7 @@ class PlayerWindow(QWidget):
         self.next_label.setWordWrap(True)
         # Where to feel it and the caution: never in the scrolling instructions, where a small
         # window cut the caution off. Their own label takes the height its text needs.
-        self.cue_label = QLabel(self)
+        self.cue_label = CueLabel(self)
         self.cue_label.setObjectName("cue_label")
         self.cue_label.setWordWrap(True)
         self.cue_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -248,9 +272,9 @@ class PlayerWindow(QWidget):
         play_layout = QVBoxLayout(play_page)
         play_layout.setContentsMargins(0, 0, 0, 0)
         play_layout.setSpacing(3)
-        play_layout.addLayout(media, 1)
+        play_layout.addLayout(media, 3)
         play_layout.addWidget(self.cue_label)
-        play_layout.addWidget(self.instructions_scroll)
+        play_layout.addWidget(self.instructions_scroll, 1)  # scrolls before the figure shrinks
         play_layout.addWidget(self.next_label)
 
         self.summary_label = QLabel(self)
@@ -277,7 +301,7 @@ class PlayerWindow(QWidget):
                        self.close_button):
             controls.addWidget(button)
 
-        # View controls sit in the header row: at 360x420 every line of height counts.
+        # View controls sit in the header row: at 360x480 every line of height counts.
         self.on_top_button = self._button(_("On top"), _("Keep this window above other windows"), None)
         self.on_top_button.setCheckable(True)
         self.on_top_button.toggled.connect(self.set_stay_on_top)
@@ -683,6 +707,7 @@ class PlayerWindow(QWidget):
             cues.append(f"⚠ {segment.safety}")
         self.cue_label.setText("\n".join(cues))
         self.cue_label.setVisible(bool(cues))
+        self.cue_label.updateGeometry()
         self.instructions_scroll.refit()
         self.instructions_scroll.verticalScrollBar().setValue(0)
         self.next_label.setText(next_text(segment, progress.next_segment))
@@ -727,7 +752,7 @@ class PlayerWindow(QWidget):
             self.next_label: (13, False),
             self.summary_label: (20, False),
             self.safety_label: (11, False),
-            self.cue_label: (12, False),
+            self.cue_label: (11, False),
         }
         for label, (pixels, bold) in sizes.items():
             font = QFont(self.font())

@@ -27,7 +27,7 @@ STATES: dict[str, tuple[str, int, float, tuple[int, int], str]] = {
     "reps": ("desk-break", 1, 6.3, (500, 640), "full"),
     "finished": ("hip-flexor-reset", -1, 0.0, (500, 640), "full"),
     "compact": ("hip-flexor-reset", 1, 12.0, (500, 640), "compact"),
-    "small": ("hip-flexor-reset", 5, 9.0, (360, 420), "full"),
+    "small": ("hip-flexor-reset", 5, 9.0, (360, 480), "full"),
     "large": ("hip-flexor-reset", 1, 12.0, (1200, 780), "full"),
 }
 

@@ -468,7 +468,7 @@ def clipped(win: PlayerWindow) -> list[str]:
     return bad
 
 
-def test_fits_360x420_with_every_builtin_exercise(qtbot: object, clock: FakeClock) -> None:
+def test_fits_the_smallest_window_with_every_builtin_exercise(qtbot: object, clock: FakeClock) -> None:
     """Every built-in exercise's texts fit the smallest supported window without clipping."""
     from desktop_app.core.routine import builtin_routines_dir, load_routines
 
@@ -478,10 +478,10 @@ def test_fits_360x420_with_every_builtin_exercise(qtbot: object, clock: FakeCloc
         win = PlayerWindow(routine, Settings(), clock)
         qtbot.addWidget(win)  # type: ignore[attr-defined]
         win.show()
-        win.resize(360, 420)
+        win.resize(360, 480)
         for _ in range(len(win.player.segments)):
             QApplication.processEvents()
-            assert win.size() == QSize(360, 420)
+            assert win.size() == QSize(360, 480)
             assert not clipped(win), (routine.id, win.player.index, clipped(win))
             win.skip()
         win.close()
