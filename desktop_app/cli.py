@@ -321,6 +321,10 @@ def _cmd_app(args: argparse.Namespace) -> int:
 def _cmd_routines(args: argparse.Namespace) -> int:
     from desktop_app.core.routine import builtin_routines_dir, load_routines
     from desktop_app.i18n import current_language
+    from desktop_app.routine_report import routine_exercises
+
+    if args.detail and not args.json:
+        raise CliError(_("--detail only goes with --json."), EXIT_USAGE)
 
     user_dir = _paths().routines_dir
     found = load_routines([(builtin_routines_dir(), True), (user_dir, False)])
@@ -337,6 +341,9 @@ def _cmd_routines(args: argparse.Namespace) -> int:
                     "estimated_seconds": round(routine.estimated_seconds()),
                     "builtin": routine.builtin,
                     "source": str(routine.source),
+                    # --detail: the list of exercises (id, title, seconds, sides, caution, feel_it,
+                    # illustrations) instead of their count
+                    **({"exercises": routine_exercises(routine, lang)} if args.detail else {}),
                 }
                 for routine in found.routines.values()
             ],
@@ -424,7 +431,10 @@ LOCAL_COMMANDS: dict[str, tuple[CommandSpec, Callable[[argparse.Namespace], int]
     spec.cli_name: (spec, handler)
     for spec, handler in (
         (CommandSpec("routines", lambda: _("list built-in and your own routines (app not needed)"),
-                     cli_options=(ArgSpec("json", "bool", default=False, help=lambda: _("print the list as JSON")),)),
+                     cli_options=(ArgSpec("json", "bool", default=False, help=lambda: _("print the list as JSON")),
+                                  ArgSpec("detail", "bool", default=False,
+                                          help=lambda: _("with --json: list each routine's exercises (doses, sides, "
+                                                         "caution, where to feel it, picture files)")))),
          _cmd_routines),
         (CommandSpec("check_routine", lambda: _("check a routine file: exit 0 if valid, 2 with every error"),
                      cli_options=(ArgSpec("file", "file", required=True,
