@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,7 +35,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.display, pytest.mark.timeout(150)]
 
 PROMPT_TITLE = "Time for a break"
 EDITOR = ROOT / "tests" / "e2e" / "typing_window.py"
-TEXT = "the quick brown fox jumps over the lazy dog " * 8
 
 
 @pytest.fixture
@@ -71,17 +71,48 @@ def _typed(window: subprocess.Popen[str]) -> int:
     return int(window.stdout.readline().split()[1])
 
 
+class _Typist:
+    """Types into the active window word by word (one short ``xdotool type`` each) until stopped.
+
+    Each word's xdotool ends by itself: killing a running ``xdotool type`` can leave a key
+    held down, and the X server's autorepeat then keeps "typing" for ever (which once made
+    this test wait for a pause that never came).
+    """
+
+    def __init__(self, desk: Desktop, delay_ms: int) -> None:
+        self._desk = desk
+        self._delay = str(delay_ms)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.words = 0
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            subprocess.run(["xdotool", "type", "--delay", self._delay, "lorem ipsum "], env=self._desk.env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10, check=False)
+            self.words += 1
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def typing(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self) -> None:
+        """Let the current word finish, then stop; returns when no key is down any more."""
+        self._stop.set()
+        self._thread.join(timeout=15)
+        assert not self._thread.is_alive()
+
+
 @contextmanager
-def _typing(desk: Desktop, delay_ms: int = 150) -> Iterator[subprocess.Popen[bytes]]:
-    """xdotool types into the active window (a key every ``delay_ms``) until the block ends."""
-    proc = subprocess.Popen(["xdotool", "type", "--delay", str(delay_ms), TEXT * 4], env=desk.env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _typing(desk: Desktop, delay_ms: int = 150) -> Iterator[_Typist]:
+    typist = _Typist(desk, delay_ms)
+    typist.start()
     try:
-        yield proc
+        yield typist
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=5)
+        typist.stop()
 
 
 def _start_demo(desk: Desktop, **settings: Any) -> subprocess.Popen[bytes]:
@@ -115,12 +146,22 @@ def test_a_prompt_that_falls_due_while_typing_waits_for_a_pause(desk: Desktop) -
             status = desk.status()
             assert status is not None and status["state"] == "due" and status["prompt_visible"] is False, status
             assert not desk.find_windows(PROMPT_TITLE)
-            assert typist.poll() is None, "xdotool stopped typing early"
-        typist.terminate()
-        typist.wait(timeout=5)
+            assert typist.typing(), "xdotool stopped typing early"
+        typist.stop()
         stopped = time.monotonic()
-        shown = wait_until(lambda: (s := desk.status()) and s["prompt_visible"] and s, 10,
-                           "the prompt to show at the pause", interval=0.1)
+        seen: list[str] = []
+
+        def visible() -> dict[str, Any] | None:
+            status = desk.status()
+            if status is not None:
+                seen.append(f"{time.monotonic() - stopped:.1f}s {status['state']} {status['prompt_visible']}")
+            return status if status is not None and status["prompt_visible"] else None
+
+        try:
+            shown = wait_until(visible, 10, "the prompt to show at the pause", interval=0.1)
+        except BaseException:
+            print("\n".join(seen[-40:]), "\n", desk.log()[-4000:], _history(desk))
+            raise
         waited = time.monotonic() - stopped
         assert shown["deferred_reason"] is None
         assert waited >= 2.0, f"shown {waited:.1f} s after the last key: sooner than a 3 s pause"
@@ -141,7 +182,7 @@ def test_the_prompt_shows_anyway_after_the_longest_wait(desk: Desktop) -> None:
         began = time.monotonic()
         wait_until(lambda: (s := desk.status()) and s["prompt_visible"], 15,
                    "the prompt to show after the longest wait", interval=0.2)
-        assert typist.poll() is None, "still typing when it showed"
+        assert typist.typing(), "still typing when it showed"
         assert 3.0 <= time.monotonic() - began <= 10.0
     assert [(e.kind, e.data.get("reason")) for e in _history(desk)][-1] == (ev.PROMPT_SHOWN, "lull_timeout")
     desk.stop_app(proc)
