@@ -6,10 +6,12 @@ so a flipped picture matches the mirrored one up to anti-aliasing rounding.
 
 from __future__ import annotations
 
+import itertools
+import math
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from pytestqt.qtbot import QtBot
 
@@ -68,6 +70,15 @@ def test_size_hint_and_no_timers(qtbot: QtBot) -> None:
     assert widget.findChildren(QTimer) == []
 
 
+def is_accent(c: QColor) -> bool:
+    return c.red() > 190 and 80 < c.green() < 150 and c.blue() < 100
+
+
+def is_feel(c: QColor) -> bool:
+    """The yellow feel-it spot, over the grey body, the orange accent or the background."""
+    return c.red() > 180 and c.green() > 150 and c.blue() < 160 and c.red() - c.blue() > 70
+
+
 @pytest.mark.parametrize("pose_id", ["kneeling-lunge", "standing-quad", "glute-bridge", "ninety-ninety"])
 def test_pose_is_drawn_where_its_joints_are(qtbot: QtBot, pose_id: str) -> None:
     widget = make_widget(qtbot)
@@ -76,15 +87,112 @@ def test_pose_is_drawn_where_its_joints_are(qtbot: QtBot, pose_id: str) -> None:
     transform = widget.figure_transform()
     assert transform is not None
     drawing = draw(POSES[pose_id], 0.0)
-    head = transform.map(QPointF(*drawing.circles[0].center))
+    head = transform.map(QPointF(*drawing.joints["head"]))
     assert QColor(image.pixel(round(head.x()), round(head.y()))).lightness() < 200, "the head is painted"
     pelvis = transform.map(QPointF(*drawing.joints["pelvis"]))
     assert 0 <= pelvis.x() < widget.width() and 0 <= pelvis.y() < widget.height()
     ink = inked(image)
-    assert len(ink) > 1500  # a whole figure, not a few stray pixels
+    assert len(ink) > 3000  # a body with volume, not a stick figure
     assert image.pixel(1, 1) == WHITE and image.pixel(widget.width() - 2, 1) == WHITE  # corners stay empty
-    accent = [p for p in ink if QColor(image.pixel(*p)).red() > 180 and QColor(image.pixel(*p)).blue() < 120]
-    assert accent, "the worked side is drawn in the accent colour"
+
+
+SIZES = {"default": (240, 210), "compact": (150, 118)}
+
+
+def accent_centre_x(image: QImage) -> float:
+    xs = [x for y in range(image.height()) for x in range(image.width()) if is_accent(QColor(image.pixel(x, y)))]
+    assert len(xs) > 30, "the worked side is drawn in the accent colour"
+    return sum(xs) / len(xs)
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+@pytest.mark.parametrize("pose_id", sorted(POSES))
+def test_every_figure_at_both_sizes_has_its_accent_its_feel_spot_and_fits(
+        qtbot: QtBot, pose_id: str, size: str) -> None:
+    """What a person needs to see: the worked side, where to feel it, and nothing cut off."""
+    widget = make_widget(qtbot)
+    widget.resize(*SIZES[size])
+    widget.set_exercise(pose_id, None, False)
+    widget.set_motion(1.0)
+    image = snapshot(widget)
+    transform = widget.figure_transform()
+    assert transform is not None
+    drawing = draw(POSES[pose_id], 1.0)
+    # no clipping: the whole motion's picture area maps inside the widget, and the border stays empty
+    x0, y0, x1, y1 = drawing.bounds
+    box = transform.mapRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+    assert box.left() >= -0.5 and box.top() >= -0.5, box
+    assert box.right() <= widget.width() + 0.5 and box.bottom() <= widget.height() + 0.5, box
+    border = [(x, 0) for x in range(image.width())] + [(x, image.height() - 1) for x in range(image.width())]
+    border += [(0, y) for y in range(image.height())] + [(image.width() - 1, y) for y in range(image.height())]
+    assert all(image.pixel(*p) == WHITE for p in border), "the figure touches the widget's edge"
+    # the worked side in the accent colour
+    accent_centre_x(image)
+    # the feel-it spot: warm yellow pixels where the drawing puts it
+    for spot in drawing.feel:
+        centre = transform.map(QPointF(*spot))
+        r = max(2, round(transform.m11() * 2))
+        near = [QColor(image.pixel(x, y)) for x in range(round(centre.x()) - r, round(centre.x()) + r + 1)
+                for y in range(round(centre.y()) - r, round(centre.y()) + r + 1)
+                if 0 <= x < image.width() and 0 <= y < image.height()]
+        assert any(is_feel(c) for c in near), (pose_id, spot)
+
+
+@pytest.mark.parametrize("pose_id", ["kneeling-lunge", "standing-hip-flexor", "knee-to-chest", "leg-swings"])
+def test_the_second_side_puts_the_accent_on_the_other_side(qtbot: QtBot, pose_id: str) -> None:
+    widget = make_widget(qtbot)
+    widget.set_exercise(pose_id, None, False)
+    widget.set_motion(1.0)
+    first = accent_centre_x(snapshot(widget)) - widget.width() / 2
+    widget.set_exercise(pose_id, None, True)
+    second = accent_centre_x(snapshot(widget)) - widget.width() / 2
+    assert abs(first) > 3 and first * second < 0  # swapped to the other half
+    assert abs(first + second) < 3  # by mirroring
+
+
+def test_hip_circles_go_round_while_other_reps_go_out_and_back(qtbot: QtBot) -> None:
+    widget = make_widget(qtbot)
+    widget.set_exercise("hip-circles", None, False)
+    knees = []
+    for quarter in range(4):
+        widget.set_rep(quarter / 4)
+        assert widget.phase == pytest.approx(quarter / 4)
+        knees.append(draw(POSES["hip-circles"], widget.phase).joints["knee_l"])
+    # four different places a quarter turn apart, around the middle of the drawn path
+    assert len({(round(x, 1), round(y, 1)) for x, y in knees}) == 4
+    path = draw(POSES["hip-circles"]).path
+    cx = sum(p[0] for p in path) / len(path)
+    cy = sum(p[1] for p in path) / len(path)
+    angles = [math.degrees(math.atan2(y - cy, x - cx)) % 360 for x, y in knees]
+    turns = [(b - a) % 360 for a, b in itertools.pairwise([*angles, angles[0]])]
+    assert all(40 < t < 140 for t in turns) or all(220 < t < 320 for t in turns), turns
+    # a swing goes out and back: a quarter and three quarters through a rep are the same place
+    widget.set_exercise("leg-swings", None, False)
+    widget.set_rep(0.25)
+    quarter = widget.phase
+    widget.set_rep(0.75)
+    assert widget.phase == pytest.approx(quarter) and quarter == pytest.approx(0.5)
+    widget.set_rep(0.5)
+    assert widget.phase == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(("background", "text"), [("#f6f6f6", "#202020"), ("#2b2b2b", "#e6e6e6")])
+def test_the_figure_reads_on_light_and_dark_themes(qtbot: QtBot, background: str, text: str) -> None:
+    widget = FigureWidget()
+    qtbot.addWidget(widget)
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(background))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(text))
+    widget.setPalette(palette)
+    widget.resize(220, 200)
+    widget.set_exercise("standing-march", None, False)
+    image = QImage(widget.size(), QImage.Format.Format_RGB32)
+    image.fill(QColor(background))
+    widget.render(image)
+    bg = QColor(background).lightness()
+    strong = [p for y in range(image.height()) for x in range(image.width())
+              if abs(QColor(p := image.pixel(x, y)).lightness() - bg) > 60]
+    assert len(strong) > 2000  # the body stands out from the background in both themes
 
 
 @pytest.mark.parametrize("pose_id", ["kneeling-lunge", "hip-circles", "side-lying-leg-raise"])
@@ -171,16 +279,3 @@ def test_broken_or_missing_illustration_shows_a_note_not_a_crash(qtbot: QtBot, t
         assert inked(image), "a short note is shown"
     widget.set_exercise(None, None, False)
     assert inked(snapshot(widget)) == set()  # nothing to show: an empty figure area
-
-
-def test_text_colour_follows_the_palette(qtbot: QtBot) -> None:
-    """On a dark theme the figure is drawn in the light text colour, so it stays visible."""
-    widget = make_widget(qtbot)
-    palette = widget.palette()
-    palette.setColor(QPalette.ColorRole.WindowText, QColor("#00ff00"))
-    widget.setPalette(palette)
-    widget.set_exercise("standing-march", None, False)
-    image = snapshot(widget)
-    colours = [QColor(image.pixel(*p)) for p in inked(image)]
-    greens = [c for c in colours if c.green() > 200 and c.red() < 120]
-    assert len(greens) > 200  # the palette colour, not a hard-coded grey, is used
