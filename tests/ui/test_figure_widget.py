@@ -169,9 +169,9 @@ def test_hip_circles_go_round_while_other_reps_go_out_and_back(qtbot: QtBot) -> 
     # a swing goes out and back: a quarter and three quarters through a rep are the same place
     widget.set_exercise("leg-swings", None, False)
     widget.set_rep(0.25)
-    quarter = widget.phase
+    swing_quarter = widget.phase
     widget.set_rep(0.75)
-    assert widget.phase == pytest.approx(quarter) and quarter == pytest.approx(0.5)
+    assert widget.phase == pytest.approx(swing_quarter) and swing_quarter == pytest.approx(0.5)
     widget.set_rep(0.5)
     assert widget.phase == pytest.approx(1.0)
 
