@@ -7,7 +7,11 @@ opens the window, and when no notification with buttons can be shown the window 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_app.ui.prompt import PromptWindow
@@ -37,6 +41,17 @@ class FakeActionNotification(QObject):
         if self.current_id is not None:
             self.closes += 1
         self.current_id = None
+
+
+@pytest.fixture(autouse=True)
+def _no_window_left_open(qtbot: QtBot) -> Iterator[None]:
+    """The notification prompt makes its window itself (not through qtbot): close it after each test,
+    or later tests in the same QApplication see an open window (the pixmap-cache tests do)."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, PromptWindow):
+            widget.dismiss()
+            widget.deleteLater()
 
 
 def _prompt(qtbot: QtBot, works: bool = True) -> tuple[NotificationPrompt, FakeActionNotification, list[str]]:
