@@ -304,3 +304,57 @@ def test_half_a_second_of_a_routine_is_recorded_as_half_a_second(clock: FakeCloc
     clock.advance(1)
     out = sched.routine_finished("desk-break", completed=False, seconds_done=0.5)
     assert out[0].data["seconds_done"] == 0.5
+
+
+def test_the_end_of_working_hours_drops_an_hourly_snooze(clock: FakeClock) -> None:
+    clock.set_local(at(23, 16, 20))
+    sched = make(clock, **WORK)
+    shown(clock, sched)  # 17:20
+    sched.snooze(30)  # would come back at 17:50, after hours
+    clock.set_local(at(23, 17, 30))
+    sched.update()
+    status = sched.status()
+    assert status.stage is Stage.OFF_HOURS
+    assert status.snoozed_until is None
+    clock.set_local(at(23, 17, 55))
+    assert sched.update() == []
+
+
+def test_a_prompt_waiting_for_a_pause_in_typing_shows_exactly_at_the_longest_wait(clock: FakeClock) -> None:
+    sched = make(clock, lull_seconds=3, lull_max_wait_minutes=5)
+    deadline = sched.next_deadline()
+    assert deadline is not None
+    clock.advance_to(deadline)
+    assert kinds(sched.on_idle(0.1)) == [ev.PROMPT_DEFERRED]  # typing as it falls due
+    held_at = clock.monotonic()
+    while True:
+        step = sched.next_deadline()
+        assert step is not None and step > clock.monotonic()
+        clock.advance_to(step)
+        out = sched.on_idle(0.1)  # the person never stops typing
+        if ev.PROMPT_SHOWN in kinds(out):
+            break
+    assert [e.data["reason"] for e in out if e.kind == ev.PROMPT_SHOWN] == ["lull_timeout"]
+    assert clock.monotonic() == exactly(held_at + 5 * MIN)
+
+
+def test_an_hourly_prompt_repeats_even_after_the_daily_reminder_was_used_up(clock: FakeClock) -> None:
+    clock.set_local(at(23, 17, 0))
+    sched = make(clock, **DAILY, reprompt_minutes=10)
+    clock.set_local(at(23, 17, 30))
+    assert [e.data["reason"] for e in sched.update()] == ["daily"]
+    clock.minutes(10)
+    assert [e.data["reason"] for e in sched.update()] == ["repeat"]  # the daily session's one reminder
+    sched.skip()
+    out = to_deadline(clock, sched)  # the next hourly prompt
+    assert [(e.data["kind"], e.data["reason"]) for e in out] == [("hourly", "due")]
+    assert sched.next_deadline() == exactly(clock.monotonic() + 10 * MIN)
+    assert [e.data["reason"] for e in to_deadline(clock, sched)] == ["repeat"]
+
+
+def test_skip_records_sitting_time_to_the_millisecond(clock: FakeClock) -> None:
+    sched = make(clock)
+    shown(clock, sched)
+    clock.advance(0.123456)
+    out = sched.skip()
+    assert out[0].data["sitting_seconds"] == 3600.123

@@ -7,6 +7,7 @@ unnoticed, so each promise is checked here against the declarations in core/sett
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -98,3 +99,11 @@ def test_the_file_format_version_is_two() -> None:
     """Version 2 renamed interval_minutes and mute; a file claiming 3 comes from a newer HipBreak."""
     assert SETTINGS_VERSION == 2
     assert Settings().to_dict()["version"] == 2
+
+
+def test_settings_and_their_declarations_cannot_be_changed_in_place() -> None:
+    """Settings are swapped whole (replace() validates); nobody may bend a value or a rule in passing."""
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Settings().snooze_minutes = 99  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        FIELDS_BY_NAME["snooze_minutes"].maximum = 999  # type: ignore[misc]
