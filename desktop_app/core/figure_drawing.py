@@ -256,7 +256,7 @@ def _prop_strokes(pose: Pose, first: Mapping[str, Vec3], flat: ProjectFn) -> lis
             outline = _hull([flat(p) for p in _box(x0, x1, top - 3.0, top, z0, z1)])
             out.append(Stroke(tuple(outline), "prop", 0.8, closed=True))
         elif prop.kind == "cushion":
-            outline = _hull([flat(p) for p in _box(x0, x1, 0.0, 4.0, z0, z1)])
+            outline = _hull([flat(p) for p in _box(x0, x1, 0.0, 4.5, z0, z1)])
             out.append(Stroke(tuple(outline), "prop", 1.4, closed=True))
         else:
             raise ValueError(f"unknown prop kind {prop.kind!r}")

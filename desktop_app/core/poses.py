@@ -75,7 +75,7 @@ def kneeling_lunge() -> Pose:
 
     return Pose("kneeling-lunge", "Kneeling lunge", keyframes=(at(4, 0), at(20, 4)),
                 accent=LEG_L, anchor="knee_r", contacts=("knee_r", "ankle_l"), mat=True,
-                props=(Prop("cushion", "knee_r", (-7.0, 7.0, -6.0, 6.0)),),
+                props=(Prop("cushion", "knee_r", (-9.0, 8.0, -7.0, 7.0)),),
                 feel=(FeelSpot("hip_r", "knee_r", 0.12, 5.5, forward=3.0),), ghost=False)
 
 
@@ -128,16 +128,16 @@ def ninety_ninety_side() -> Pose:
 
 
 def deep_squat() -> Pose:
-    """Slightly turned side view: feet flat and turned out, hips below the knees, hands together
+    """Side view: feet flat and turned a little out, hips below the knees, hands together
     in front of the chest, elbows inside the knees."""
     k = frame(spine_low=66, spine_up=76, neck=82, thigh=(12, 22), shin=(-112, 12), foot=(0, 14))
     chest = joint(k, "chest")
-    hands = (chest[0] + 9.5, chest[1] - 3.0, 0.0)
+    hands = (chest[0] + 10.0, chest[1] - 7.0, 0.0)
     k = reach(k, "arm_l", (hands[0], hands[1], 1.2), pole=(0.0, -1.0, 0.6))
     k = reach(k, "arm_r", (hands[0], hands[1], -1.2), pole=(0.0, -1.0, -0.6))
     return Pose("deep-squat", "Deep squat", keyframes=(k,),
                 accent=frozenset({"thigh_l", "shin_l", "thigh_r", "shin_r"}), anchor="toe_l",
-                contacts=("ankle_l", "ankle_r"), view=View(azimuth=28, elevation=6),
+                contacts=("ankle_l", "ankle_r"), view=View(azimuth=8, elevation=0),
                 feel=(FeelSpot("hip_l", "knee_l", 0.22, 5.5), FeelSpot("hip_r", "knee_r", 0.22, 5.5)))
 
 
