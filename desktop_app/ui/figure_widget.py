@@ -40,6 +40,11 @@ from desktop_app.i18n import _
 
 log = logging.getLogger(__name__)
 
+#: A moving pose is computed at most this many positions per movement, each once: a rep set goes
+#: through the same positions rep after rep, and computing one took ~13 ms of Python per frame at
+#: 10 frames a second (bench/RESULTS.md). 1/64 of a movement is about a degree at the joints.
+PHASE_STEPS = 64
+
 
 class FigureWidget(QWidget):
     """Draws one exercise, for the first side or mirrored for the second, scaled to fit."""
@@ -54,6 +59,8 @@ class FigureWidget(QWidget):
         self._phase = 0.0
         self._eased = False
         self._missing = False
+        #: Drawings of the current pose by (phase step, eased); emptied when the pose changes.
+        self._drawings: dict[tuple[int, bool], Drawing] = {}
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
 
     # ------------------------------------------------------------------ API
@@ -73,6 +80,7 @@ class FigureWidget(QWidget):
             self._source = path
             self._phase = 0.0
             self._load_file(None if pose is not None else path)
+            self._drawings.clear()
         self.update()
 
     def set_motion(self, phase: float, eased: bool = False) -> None:
@@ -152,7 +160,7 @@ class FigureWidget(QWidget):
                 painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, _("No picture for this exercise"))
                 return
             if self._pose is not None:
-                self._paint_pose(painter, draw(self._pose, self._phase, eased=self._eased))
+                self._paint_pose(painter, self._drawing(self._pose))
                 return
             if self._mirrored:
                 painter.translate(self.width(), 0)
@@ -163,6 +171,15 @@ class FigureWidget(QWidget):
                 painter.drawPixmap(self._fit(self._pixmap.size()), self._pixmap, QRectF(self._pixmap.rect()))
         finally:
             painter.end()
+
+    def _drawing(self, pose: Pose) -> Drawing:
+        """``pose`` at the current phase, rounded to 1/PHASE_STEPS and computed once per step."""
+        key = (round(self._phase * PHASE_STEPS), self._eased)
+        drawing = self._drawings.get(key)
+        if drawing is None:
+            drawing = draw(pose, key[0] / PHASE_STEPS, eased=self._eased)
+            self._drawings[key] = drawing
+        return drawing
 
     def _fit(self, size: QSize) -> QRectF:
         """The largest rectangle with ``size``'s aspect centred in the widget."""

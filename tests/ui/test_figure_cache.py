@@ -1,0 +1,70 @@
+"""The figure widget computes each position of a moving pose once, not on every frame.
+
+A rep set animates the figure at about 10 frames a second through the same positions rep after
+rep; computing a position is tens of milliseconds of Python on a slow machine, so the widget keeps
+the drawings of the current pose by phase step (1/PHASE_STEPS of the movement).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop_app.core.poses import POSES
+from desktop_app.ui import figure_widget
+from desktop_app.ui.figure_widget import PHASE_STEPS, FigureWidget
+
+MOVING = sorted(pose_id for pose_id, pose in POSES.items() if pose.moves)
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The phases figure_widget.draw() was asked for."""
+    calls: list[float] = []
+    real = figure_widget.draw
+
+    def counting(pose: Any, phase: float = 0.0, **kwargs: Any) -> Any:
+        calls.append(phase)
+        return real(pose, phase, **kwargs)
+
+    monkeypatch.setattr(figure_widget, "draw", counting)
+    return calls
+
+
+def _paint(widget: FigureWidget) -> None:
+    widget.grab()  # renders through paintEvent, exposed or not
+
+
+def test_each_position_of_a_rep_is_computed_once_over_many_reps(qtbot: QtBot, counted: list[float]) -> None:
+    assert MOVING, "no moving pose to animate"
+    widget = FigureWidget()
+    qtbot.addWidget(widget)
+    widget.resize(220, 200)
+    widget.show()
+    widget.set_exercise(MOVING[0], None, mirrored=False)
+    frames = [k / 10 for k in range(10)]  # 10 frames a rep
+    for _rep in range(5):
+        for rep_phase in frames:
+            widget.set_rep(rep_phase)
+            _paint(widget)
+    assert 0 < len(counted) <= len(frames) + 1  # the first rep computes; the other four only paint
+    assert all(abs(phase * PHASE_STEPS - round(phase * PHASE_STEPS)) < 1e-9 for phase in counted)
+
+
+def test_a_new_pose_is_computed_afresh(qtbot: QtBot, counted: list[float]) -> None:
+    if len(MOVING) < 2:
+        pytest.skip("needs two moving poses")
+    widget = FigureWidget()
+    qtbot.addWidget(widget)
+    widget.resize(220, 200)
+    widget.show()
+    widget.set_exercise(MOVING[0], None, mirrored=False)
+    widget.set_rep(0.25)
+    _paint(widget)
+    before = len(counted)
+    widget.set_exercise(MOVING[1], None, mirrored=False)
+    widget.set_rep(0.25)
+    _paint(widget)
+    assert len(counted) > before
