@@ -45,9 +45,19 @@ def test_get_ready_and_switch_sides_last_five_seconds_by_default() -> None:
         (SegmentKind.PREP, 5.0), (SegmentKind.HOLD, 30.0), (SegmentKind.SWITCH, 5.0), (SegmentKind.HOLD, 30.0)]
 
 
-def test_a_one_second_get_ready_is_still_a_get_ready() -> None:
-    segments = build_segments(routine(exercise("lunge", hold(30))), prep_seconds=1, switch_seconds=1)
-    assert [(s.kind, s.seconds) for s in segments] == [(SegmentKind.PREP, 1.0), (SegmentKind.HOLD, 30.0)]
+def test_a_one_second_get_ready_and_switch_are_still_there() -> None:
+    segments = build_segments(routine(exercise("lunge", hold(30, sided=True))), prep_seconds=1, switch_seconds=1)
+    assert [(s.kind, s.seconds) for s in segments] == [
+        (SegmentKind.PREP, 1.0), (SegmentKind.HOLD, 30.0), (SegmentKind.SWITCH, 1.0), (SegmentKind.HOLD, 30.0)]
+
+
+def test_next_names_the_last_segment_while_the_one_before_it_plays(clock: FakeClock) -> None:
+    player = RoutinePlayer(routine(exercise("a", hold(10)), exercise("b", hold(10))), clock, prep_seconds=0)
+    player.start()
+    assert player.progress().next_segment == player.segments[1]
+    clock.advance(10)
+    player.update()
+    assert player.index == 1 and player.progress().next_segment is None
 
 
 def test_the_display_ticks_on_whole_seconds_of_what_is_left(clock: FakeClock) -> None:
