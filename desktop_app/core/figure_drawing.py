@@ -318,6 +318,68 @@ def _segment_width(segment: str) -> float:
     return SEGMENT_WIDTHS[segment.rsplit("_", 1)[0] if segment.endswith(("_l", "_r")) else segment]
 
 
+@dataclass(frozen=True)
+class _Scenery:
+    """What depends on the pose alone, not on the moment: worked out once per pose."""
+
+    samples: list[dict[str, Vec3]]
+    strokes: tuple[Stroke, ...]
+    """Floor or ground, mat, props and the traced path, in painting order."""
+    path: tuple[Point, ...]
+    bounds: tuple[float, float, float, float]
+
+
+_SCENERY: dict[int, tuple[Pose, _Scenery]] = {}
+
+
+def _scenery(pose: Pose) -> _Scenery:
+    """The pose's still parts, cached: a rep set redraws the figure ten times a second, and the
+    36 placed samples behind the mat, the path and the bounds are the same every time."""
+    cached = _SCENERY.get(id(pose))
+    if cached is not None and cached[0] is pose:
+        return cached[1]
+    view = pose.view
+    flat = ProjectFn(view)
+    samples = motion_samples(pose)
+    first = place_on_floor(pose, pose.keyframes[0])
+    strokes: list[Stroke] = []
+    if pose.mat:
+        strokes.append(_mat_stroke(samples, view, flat))
+    elif view.elevation:
+        # seen from above, the floor is an area, not a line: feet and desk legs stand on it
+        strokes.append(_mat_stroke([*samples, *_prop_corners(pose, first)], view, flat, "ground", 10.0))
+    strokes += _prop_strokes(pose, first, flat)
+    path: tuple[Point, ...] = ()
+    if pose.trace is not None and pose.moves:
+        path = tuple(flat(s[pose.trace]) for s in samples)
+        strokes.append(Stroke(path, "path", 1.3, closed=pose.loop))
+
+    # bounds over the whole motion (not one moment), so the frame stays still while the figure moves
+    xs: list[float] = []
+    ys: list[float] = []
+    reach = max(TORSO_WIDTH) / 2 + EDGE + 1.0  # the body's surface past any joint, plus slack between samples
+    for pts in samples:
+        for name, p in [*pts.items(), *(("spine", q) for q in spine_curve(pts))]:
+            sx, sy = flat(p)
+            r = HEAD_RADIUS + EDGE + 1.0 if name == "head" else reach
+            xs += [sx - r, sx + r]
+            ys += [sy - r, sy + r]
+        for spot in pose.feel:
+            cx, cy = flat(_feel_point(pts, spot))
+            xs += [cx - spot.radius - 1.0, cx + spot.radius + 1.0]
+            ys += [cy - spot.radius - 1.0, cy + spot.radius + 1.0]
+    for stroke in strokes:
+        for x, y in stroke.points:
+            xs += [x - stroke.width / 2, x + stroke.width / 2]
+            ys += [y - stroke.width / 2, y + stroke.width / 2]
+    x0, x1 = min(xs) - 3.0, max(xs) + 3.0
+    if not view.elevation:
+        strokes.insert(0, Stroke(((x0 + 1.0, 0.0), (x1 - 1.0, 0.0)), "floor", 2.0))
+    scenery = _Scenery(samples, tuple(strokes), path, (x0, min([*ys, 0.0]) - 1.0, x1, max(ys)))
+    _SCENERY[id(pose)] = (pose, scenery)
+    return scenery
+
+
 def draw(pose: Pose, phase: float = 0.0, mirrored: bool = False, eased: bool = True,
          ghost: bool = False) -> Drawing:
     """The picture of ``pose`` at ``phase``; ``ghost`` adds the start position's moving parts, faint.
@@ -329,25 +391,13 @@ def draw(pose: Pose, phase: float = 0.0, mirrored: bool = False, eased: bool = T
     """
     view = pose.view
     flat = ProjectFn(view)
-    samples = motion_samples(pose)
-    first = place_on_floor(pose, pose.keyframes[0])
+    scene = _scenery(pose)
     current = place_on_floor(pose, frame_at(pose, phase, eased))
-
-    strokes: list[Stroke] = []
-    if pose.mat:
-        strokes.append(_mat_stroke(samples, view, flat))
-    elif view.elevation:
-        # seen from above, the floor is an area, not a line: feet and desk legs stand on it
-        strokes.append(_mat_stroke([*samples, *_prop_corners(pose, first)], view, flat, "ground", 10.0))
-    strokes += _prop_strokes(pose, first, flat)
-
-    path: tuple[Point, ...] = ()
-    if pose.trace is not None and pose.moves:
-        path = tuple(flat(s[pose.trace]) for s in samples)
-        strokes.append(Stroke(path, "path", 1.3, closed=pose.loop))
+    strokes: list[Stroke] = list(scene.strokes)
+    path = scene.path
 
     if ghost and pose.moves:
-        start = samples[0]
+        start = scene.samples[0]
         for seg in _ghost_segments(pose):
             a, b = SEGMENTS[seg]
             strokes.append(Stroke((flat(start[a]), flat(start[b])), "ghost", _segment_width(seg)))
@@ -397,33 +447,8 @@ def draw(pose: Pose, phase: float = 0.0, mirrored: bool = False, eased: bool = T
 
     circles = [Circle(flat(_feel_point(current, spot)), spot.radius, "feel") for spot in pose.feel]
 
-    # bounds over the whole motion (not this moment), so the frame stays still while the figure moves
-    xs: list[float] = []
-    ys: list[float] = []
-    reach = max(TORSO_WIDTH) / 2 + EDGE + 1.0  # the body's surface past any joint, plus slack between samples
-    for pts in samples:
-        for name, p in [*pts.items(), *(("spine", q) for q in spine_curve(pts))]:
-            sx, sy = flat(p)
-            r = HEAD_RADIUS + EDGE + 1.0 if name == "head" else reach
-            xs += [sx - r, sx + r]
-            ys += [sy - r, sy + r]
-    for s in strokes:
-        if s.role in ("mat", "ground", "prop", "path", "ghost"):
-            for x, y in s.points:
-                xs += [x - s.width / 2, x + s.width / 2]
-                ys += [y - s.width / 2, y + s.width / 2]
-    for pts in samples:
-        for spot in pose.feel:
-            cx, cy = flat(_feel_point(pts, spot))
-            xs += [cx - spot.radius - 1.0, cx + spot.radius + 1.0]
-            ys += [cy - spot.radius - 1.0, cy + spot.radius + 1.0]
-    floor_line = not view.elevation
-    x0, x1 = min(xs) - 3.0, max(xs) + 3.0
-    if floor_line:
-        strokes.insert(0, Stroke(((x0 + 1.0, 0.0), (x1 - 1.0, 0.0)), "floor", 2.0))
-    bounds = (x0, min([*ys, 0.0]) - 1.0, x1, max(ys))
     drawing = Drawing(
-        strokes=tuple(strokes), circles=tuple(circles), bounds=bounds,
+        strokes=tuple(strokes), circles=tuple(circles), bounds=scene.bounds,
         joints={name: flat(p) for name, p in current.items()},
         feel=tuple(c.center for c in circles), path=path)
     return mirror_drawing(drawing) if mirrored else drawing
