@@ -210,3 +210,20 @@ def test_every_pose_id_has_a_drawn_figure(routines: dict[str, Routine]) -> None:
     for routine in routines.values():
         for ex in routine.exercises:
             assert get_pose(ex.pose) is not None, f"{routine.id}: {ex.id}: no figure for pose {ex.pose!r}"
+
+
+def test_each_step_shows_its_own_figure_in_the_player(routines: dict[str, Routine]) -> None:
+    """The 90-90 side lean and the child's pose reach have their own figures, also in their pauses."""
+    from desktop_app.core.player import SegmentKind, build_segments
+
+    segments = build_segments(routines["hip-flexor-reset"], prep_seconds=5, switch_seconds=5, lang="de")
+    shown = [(s.title, s.kind, s.label, s.pose) for s in segments if s.title in ("90-90-Hüftdehnung",
+                                                                                 "Kindhaltung mit weiten Knien")]
+    ninety = [pose for title, _kind, _label, pose in shown if title == "90-90-Hüftdehnung"]
+    assert ninety == ["ninety-ninety"] * 4 + ["ninety-ninety-side"] * 3  # prep, L, switch, R; L, switch, R
+    child = [(kind, pose) for title, kind, _label, pose in shown if title.startswith("Kindhaltung")]
+    assert child == [(SegmentKind.PREP, "wide-child-reach"), (SegmentKind.HOLD, "wide-child-reach"),
+                     (SegmentKind.HOLD, "wide-child-pose")]
+    side = next(s for s in segments if s.pose == "ninety-ninety-side")
+    assert side.illustration is not None and side.illustration.name == "ninety-ninety-side.svg"
+    assert all(s.feel_it and s.safety for s in segments)
