@@ -28,7 +28,9 @@ from typing import Any
 
 import pytest
 
+from desktop_app.core.program import week_of_routine
 from desktop_app.core.settings import PAUSE_OPTIONS, SNOOZE_OPTIONS
+from desktop_app.storage.settings_file import load_settings
 from desktop_app.ui.tray_menu import format_minutes
 from tests.e2e.conftest import wait_embedded, wait_until
 from tests.e2e.fake_sni_watcher import WatcherProcess
@@ -168,10 +170,14 @@ def _close_player(desk: Desktop) -> None:
 
 
 def _routine_titles(desk: Desktop) -> list[str]:
+    """The titles the menu should list: every valid routine the CLI lists, but of the twelve
+    program weeks only the one the daily session offers (the others stay startable by id)."""
     listed = desk.run("routines", "--json", check=True)
     data = json.loads(listed.stdout)
     routines = data["routines"] if isinstance(data, dict) else data
-    return [str(r["title"]) for r in routines if r.get("valid", True)]
+    daily = load_settings(desk.profile / "config" / "settings.json").settings.daily_routine
+    return [str(r["title"]) for r in routines
+            if r.get("valid", True) and (week_of_routine(str(r["id"])) is None or r["id"] == daily)]
 
 
 @pytest.fixture(scope="module")
@@ -284,7 +290,7 @@ def test_the_menu_is_exported_with_the_tray_menu_items(sni: SniApp) -> None:
     assert labels[0] == status["status_text"], "the status line is not live in the exported menu"
     assert not shown[0].enabled
     expected = ["Start routine", "All routines", "Take a break now", "Snooze", "Skip this break", "Pause",
-                "Resume", "I'm standing", "Statistics…", "Settings…", "About & safety", "Quit"]
+                "Resume", "I'm standing", "Statistics…", "Settings…", "About & safety", "Welcome and setup…", "Quit"]
     assert labels[1].startswith("Start “") and labels[1].endswith("”")
     assert labels[2:] == expected[1:], labels
     assert [c.label for c in root.child("All routines").shown()] == _routine_titles(desk)
@@ -294,6 +300,7 @@ def test_the_menu_is_exported_with_the_tray_menu_items(sni: SniApp) -> None:
     enabled = {e.label: e.enabled for e in shown}
     assert status["state"] == "working"
     assert enabled["Take a break now"] and enabled["Pause"] and enabled["I'm standing"]
+    assert enabled["Welcome and setup…"]  # the welcome window can be opened again at any time
     assert not enabled["Snooze"] and not enabled["Skip this break"] and not enabled["Resume"]
     sni.close_menu()
 
