@@ -63,7 +63,7 @@ log = logging.getLogger(__name__)
 
 #: The routine for an hourly break at the desk (standing, about 2 minutes, fine in office clothes).
 DESK_ROUTINE = "desk-break"
-#: The floor routine (about 4½ minutes), for people who pick the floor for the hourly break.
+#: The floor routine (five floor stretches), for people who pick the floor for the hourly break.
 FLOOR_ROUTINE = "hip-flexor-reset"
 #: The daily routine when the program is not followed.
 DAILY_WITHOUT_PROGRAM = "full-hip-program"
@@ -173,7 +173,8 @@ class WelcomeWindow(QDialog):
     finished_with = Signal(object)
 
     def __init__(self, choices: WelcomeChoices, *, autostart_supported: bool = True,
-                 parent: QWidget | None = None) -> None:
+                 minutes: tuple[int, int] = (2, 5), parent: QWidget | None = None) -> None:
+        """``minutes``: how long the desk and the floor routine take, as the player will play them."""
         super().__init__(parent)
         self.setWindowTitle(_("Welcome to HipBreak"))
         self.setAccessibleName(_("Welcome to HipBreak"))
@@ -233,8 +234,9 @@ class WelcomeWindow(QDialog):
         # hourly break
         hourly = QGroupBox(_("Where the hourly break happens"))
         hourly_layout = QVBoxLayout(hourly)
-        self.at_desk = QRadioButton(_("At the desk: three standing moves, about 2 minutes, fine in office clothes"))
-        self.on_floor = QRadioButton(_("On the floor: the five floor stretches, about 4½ minutes"))
+        self.at_desk = QRadioButton(_("At the desk: three standing moves, about {n} min, fine in office clothes")
+                                    .format(n=minutes[0]))
+        self.on_floor = QRadioButton(_("On the floor: the five floor stretches, about {n} min").format(n=minutes[1]))
         self._hourly_group = QButtonGroup(self)
         self._hourly_group.addButton(self.at_desk)
         self._hourly_group.addButton(self.on_floor)
@@ -417,13 +419,24 @@ class WelcomeController:
             choices = WelcomeChoices(autostart=supported)
         else:
             choices = WelcomeChoices.from_settings(self._bridge.service.settings, enabled)
-        window = WelcomeWindow(choices, autostart_supported=supported)
+        window = WelcomeWindow(choices, autostart_supported=supported, minutes=self._minutes())
         window.finished_with.connect(lambda chosen: self.apply(chosen, enabled, first_start))
         self.window = window
         window.show()
         window.raise_()
         window.activateWindow()
         return window
+
+    def _minutes(self) -> tuple[int, int]:
+        """The desk and floor routines' playing time with the person's get-ready and switch settings."""
+        service = self._bridge.service
+        settings: Settings = service.settings
+        found: list[int] = []
+        for rid, fallback in ((DESK_ROUTINE, 2), (FLOOR_ROUTINE, 5)):
+            routine = service.catalogue.get(rid)
+            seconds = routine.estimated_seconds(settings.prep_seconds, settings.switch_seconds) if routine else 0
+            found.append(max(1, round(seconds / 60)) if seconds else fallback)
+        return found[0], found[1]
 
     def apply(self, choices: WelcomeChoices, autostart_was: bool, first_start: bool = False) -> None:
         """Save and apply the choices; turn start-at-login on or off when it changed.

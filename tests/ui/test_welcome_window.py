@@ -93,6 +93,10 @@ def test_a_first_start_shows_the_welcome_and_closing_applies_the_defaults(bridge
     assert window.windowTitle() == "Welcome to HipBreak"
     assert "Stop if anything hurts" in window.safety.text()
     assert len(window.intro_lines) == 3 and all(line.text() for line in window.intro_lines)
+    desk = bridge.service.catalogue.get("desk-break").estimated_seconds(5, 5)
+    floor = bridge.service.catalogue.get("hip-flexor-reset").estimated_seconds(5, 5)
+    assert f"about {round(desk / 60)} min" in window.at_desk.text()
+    assert f"about {round(floor / 60)} min" in window.on_floor.text(), "the time the player will take"
     window.close()  # the window's close button
     assert not window.isVisible()
     saved = load_settings(paths.settings_file).settings
