@@ -36,6 +36,7 @@ pytestmark = pytest.mark.soak
 MIN = 60.0
 HOUR = 3600.0
 EXACT = 0.002  # seconds: the scheduler's own tolerance is 1 ms
+READING_IDLE = 10.0  # real seconds since the last input: present, but not typing right now
 
 
 class FakeSessionWatcher(QObject):
@@ -53,7 +54,11 @@ class Rig:
         self.clock = clock
         self.paths = profile_paths(profile)
         self.session = FakeSessionWatcher()
-        self.idle = FakeIdle(0.0)   # a user at work: input all the time
+        # A user at the desk who is not in mid-sentence when a prompt falls due: the last input
+        # was READING_IDLE ago, well past the natural pause (lull_seconds) and far from a natural
+        # break. Typing at every reading would hold each hourly prompt for lull_max_wait_minutes
+        # by design (docs/scheduling.md); that case has its own test below.
+        self.idle = FakeIdle(READING_IDLE)
         self.history = open_history(self.paths.history_file).store
         self.controller = compose(clock, clock, Settings(), self.paths, self.history, idle_monitor=self.idle,
                                   session=self.session, notifier=RecordingNotifier())
@@ -118,6 +123,25 @@ def test_wall_jump_while_working_keeps_sitting_time_and_the_next_prompt(rig: Rig
     assert status.next_prompt_in_seconds == pytest.approx(25 * MIN, abs=EXACT)
     rig.run_for(26 * MIN)
     assert [m for m, _w in rig.prompts] == pytest.approx([rig.start + 60 * MIN], abs=EXACT)
+
+
+@pytest.mark.parametrize("jump", [2 * HOUR, -2 * HOUR])
+def test_wall_jump_while_the_prompt_waits_for_a_pause_keeps_the_longest_wait_exact(rig: Rig, jump: float) -> None:
+    rig.idle.idle = 0.0  # typing at every reading: the hourly prompt waits for a pause that never comes
+    rig.run_for(60 * MIN + 30)
+    assert rig.prompts == []
+    status = rig.controller.status()
+    assert status.stage is Stage.DUE and status.deferred_reason is not None
+    rig.clock.jump_wall(jump)
+    rig.controller.driver.wake()
+    assert rig.prompts == [] and rig.controller.status().stage is Stage.DUE
+    longest = Settings().lull_max_wait_minutes * MIN
+    rig.run_for(longest)
+    assert [m for m, _w in rig.prompts] == pytest.approx([rig.start + 60 * MIN + longest], abs=EXACT)
+    held = rig.history.events(kinds=(ev.PROMPT_DEFERRED, ev.PROMPT_SHOWN))  # ordered by wall time, which jumped
+    assert sorted((e.kind, e.data["reason"]) for e in held) == [
+        (ev.PROMPT_DEFERRED, "busy"), (ev.PROMPT_SHOWN, "lull_timeout")]
+    assert ev.AWAY_STARTED not in rig.kinds_since(0), "a wall-clock jump is not a suspend"
 
 
 def test_three_hour_suspend_through_the_session_interface(rig: Rig) -> None:
