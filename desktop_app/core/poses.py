@@ -161,7 +161,7 @@ def _child_frame(thigh: float, spine_low: float, spine_up: float, neck: float) -
     return k
 
 
-CHILD_REACH = _child_frame(-58, 18, -30, -20)
+CHILD_REACH = _child_frame(-74, 8, -30, -24)
 CHILD_BACK = _child_frame(-14, 40, -22, -18)
 CHILD_FEEL = (FeelSpot("hip_l", "knee_l", 0.4, 5.0), FeelSpot("hip_r", "knee_r", 0.4, 5.0))
 
