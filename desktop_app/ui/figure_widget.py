@@ -2,7 +2,8 @@
 
 Known poses (``desktop_app.core.poses``) are painted live with QPainter from
 the same display list the static SVG files are made from
-(``desktop_app.core.figure_drawing``), in the same colours, so the figure can
+(``desktop_app.core.figure_drawing``), in the same colours except the body's
+outline, which follows the theme's text colour, so the figure can
 move through a pose's keyframes: ease into a hold, go out and back in a rep, or
 go round a circle. An exercise without a known
 pose (a user routine with its own picture) shows its illustration file
@@ -33,7 +34,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.core.figure_drawing import Drawing, Pose, draw
+from desktop_app.core.figure_drawing import Drawing, Pose, Stroke, draw
 from desktop_app.core.poses import get_pose
 from desktop_app.core.svg_figure import FEEL, FEEL_EDGE, SCENERY, frame_box, is_dot, stroke_color
 from desktop_app.i18n import _
@@ -44,6 +45,10 @@ log = logging.getLogger(__name__)
 #: through the same positions rep after rep, and computing one took ~13 ms of Python per frame at
 #: 10 frames a second (bench/RESULTS.md). 1/64 of a movement is about a degree at the joints.
 PHASE_STEPS = 64
+#: Body parts whose outline is painted in the palette's text colour (the accent keeps its own).
+PALETTE_EDGES = frozenset({"body", "far"})
+#: The far limbs' outline is the text colour at this opacity, so they still sit behind the near ones.
+FAR_EDGE_ALPHA = 0.55
 
 
 class FigureWidget(QWidget):
@@ -211,13 +216,29 @@ class FigureWidget(QWidget):
         transform.translate(-bx, -btop)
         return transform
 
+    @staticmethod
+    def _stroke_colour(stroke: Stroke, ink: QColor) -> QColor:
+        """The SVG file's colour, except body outlines: those follow the theme's text colour.
+
+        The fills are mid tones that read on light and dark backgrounds, but fixed dark
+        outlines vanish on a dark or high-contrast theme; in the text colour the figure
+        keeps its edge on every palette, as text does.
+        """
+        if stroke.edge and stroke.role in PALETTE_EDGES:
+            color = QColor(ink)
+            if stroke.role == "far":
+                color.setAlphaF(FAR_EDGE_ALPHA * ink.alphaF())
+            return color
+        return QColor(stroke_color(stroke))
+
     def _paint_pose(self, painter: QPainter, drawing: Drawing) -> None:
         transform = self.figure_transform(drawing)
         if transform is None:
             return
         painter.setTransform(transform, True)
+        ink = self.palette().color(QPalette.ColorRole.WindowText)
         for stroke in drawing.strokes:
-            color = QColor(stroke_color(stroke))
+            color = self._stroke_colour(stroke, ink)
             fill: QColor | None = QColor(color) if stroke.closed else None
             style = Qt.PenStyle.SolidLine
             if stroke.role in SCENERY:

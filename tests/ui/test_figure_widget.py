@@ -195,6 +195,31 @@ def test_the_figure_reads_on_light_and_dark_themes(qtbot: QtBot, background: str
     assert len(strong) > 2000  # the body stands out from the background in both themes
 
 
+def _pixels_near(image: QImage, colour: str, tolerance: int = 40) -> int:
+    want = QColor(colour)
+    count = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            got = QColor(image.pixel(x, y))
+            if max(abs(got.red() - want.red()), abs(got.green() - want.green()),
+                   abs(got.blue() - want.blue())) <= tolerance:
+                count += 1
+    return count
+
+
+def test_text_colour_follows_the_palette(qtbot: QtBot) -> None:
+    """The body's outline is the theme's text colour, so it keeps its edge on dark and high-contrast themes."""
+    widget = make_widget(qtbot)
+    widget.set_exercise("standing-march", None, False)
+    for ink, other in (("#00ff00", "#ff00ff"), ("#ff00ff", "#00ff00")):
+        palette = widget.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(ink))
+        widget.setPalette(palette)
+        image = snapshot(widget)
+        assert _pixels_near(image, ink) > 200, f"the outline is not drawn in the palette's text colour {ink}"
+        assert _pixels_near(image, other) == 0, f"{other} is left over from an earlier palette"
+
+
 @pytest.mark.parametrize("pose_id", ["kneeling-lunge", "hip-circles", "side-lying-leg-raise"])
 def test_mirrored_pose_is_the_flipped_image(qtbot: QtBot, pose_id: str) -> None:
     widget = make_widget(qtbot)
