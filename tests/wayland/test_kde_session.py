@@ -194,6 +194,46 @@ def test_prompts_and_repeats_never_take_the_active_window_and_stay_on_top(
     assert not demo.events("skipped", "snoozed", "routine_started")
 
 
+def test_forced_wayland_plugin_gives_a_notification_prompt_with_buttons_and_no_window(
+        kde: KdeSession, demo: SessionApp, typing_window: str, tmp_path: Path, wayland_shots: Path) -> None:
+    """With ``QT_QPA_PLATFORM=wayland`` (as a person may set it) the prompt is a plasmashell notification
+    with Start routine / Snooze / Skip; nothing takes the active window. (Its buttons cannot be clicked
+    here: no input can be injected into KWin.)"""
+    import subprocess
+
+    profile = tmp_path / "profile"
+    write_settings(profile, break_interval_minutes=240, reprompt_minutes=3, snooze_minutes=10,
+                   natural_break_minutes=30, sound_enabled=False)
+    app = SessionApp(env=dict(_app_env(kde, profile), QT_QPA_PLATFORM="wayland"), profile=profile)
+    monitor_log = tmp_path / "notify.log"
+    with open(monitor_log, "wb") as out:
+        monitor = subprocess.Popen(["dbus-monitor", "--session", "interface='org.freedesktop.Notifications',"
+                                    "member='Notify'"], env=kde.env, stdout=out, stderr=subprocess.STDOUT)
+    demo.run("snooze", "60")  # the other app's window prompt out of the way (60 min = 60 s in the demo)
+    wait_for(lambda: _window(kde, PROMPT_TITLE) is None, timeout=10, what="the demo's prompt to close")
+    app.start("--demo")
+    try:
+        app.wait_status("the app to answer", timeout=60)
+        assert "prompt mode: notification" in app.log()
+        _activate(kde, typing_window)
+        assert app.run("break-now").returncode == 0
+        app.wait_status("the prompt to be due", timeout=20, state="due")
+        wait_for(lambda: "Snooze 10 min" in monitor_log.read_text(errors="replace"), timeout=20, interval=0.3,
+                 what="the Notify call with the prompt's buttons")
+        sent = monitor_log.read_text(errors="replace")
+        assert "Time to stand up and stretch" in sent and "Start routine" in sent and "Skip" in sent
+        time.sleep(1.5)
+        assert typing_window in _active_caption(kde), "the notification prompt took the active window"
+        assert app.proc is not None
+        ours = [w for w in kde.windows()["windows"] if w["pid"] == app.proc.pid]
+        assert not ours, f"a window opened although nobody asked for one: {ours}"
+        kde.screenshot(wayland_shots / "wayland-kde-notification-screen.png")
+    finally:
+        app.stop()
+        monitor.terminate()
+        monitor.wait(timeout=10)
+
+
 def test_losing_plasmashell_brings_up_a_window_and_its_return_the_tray(
         kde: KdeSession, demo: SessionApp, wayland_shots: Path) -> None:
     demo.wait_status("the tray view", view="tray", timeout=30)
@@ -214,6 +254,23 @@ def test_losing_plasmashell_brings_up_a_window_and_its_return_the_tray(
     wait_for(lambda: _window(kde, "Status") is None, timeout=10, what="the status window to go")
     wait_for(lambda: "/StatusNotifierItem" in _registered_items(kde), timeout=20, interval=0.5,
              what="the item registered again")
+
+
+def test_the_app_sees_a_natural_break_through_the_wayland_idle_protocol(kde: KdeSession, demo: SessionApp) -> None:
+    """Nobody has touched the seat for the demo's 30 s natural break: KWin's ``idled`` makes the app count
+    the person as away; activity on the seat (``resumed``) ends the break and it is written to history."""
+    away = demo.wait_status("the app to count the person as away", timeout=90, state="away")
+    assert away["idle_backend"] == "wayland"
+    poker = _Poker(str(Path(kde.env["XDG_RUNTIME_DIR"]) / kde.socket))
+    try:
+        poker.poke()
+        back = wait_for(lambda: (s := demo.status()) and s["state"] != "away" and s, timeout=20, interval=0.3,
+                        what="the app to notice the person is back (resumed)")
+        assert back["sitting_seconds"] < 10 * 60, back  # sitting time starts again after the break (was 30+ min)
+        breaks = wait_for(lambda: demo.events("natural_break"), timeout=10, what="the natural break in history")
+        assert breaks[-1][1]["seconds"] >= 30 * 60  # demo: 30 real seconds are 30 minutes
+    finally:
+        poker.close()
 
 
 # -- the Wayland idle backend, in this test process, against KWin ------------------------------------
