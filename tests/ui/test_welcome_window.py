@@ -238,10 +238,13 @@ def _child() -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
+    from desktop_app.core.routine import builtin_routines_dir, load_routine
     from desktop_app.ui.welcome_window import WelcomeChoices, WelcomeWindow
 
+    minutes = tuple(round(load_routine(builtin_routines_dir() / f"{rid}.json", builtin=True)
+                          .estimated_seconds(5, 5) / 60) for rid in ("desk-break", "hip-flexor-reset"))
     app = QApplication(sys.argv[:1])
-    window = WelcomeWindow(WelcomeChoices())
+    window = WelcomeWindow(WelcomeChoices(), minutes=(minutes[0], minutes[1]))
     window.finished_with.connect(lambda _c: None)
     window.show()
     obey_steps(window, {"show": lambda _args: None})
