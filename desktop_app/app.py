@@ -274,6 +274,7 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
     guard.uninstall()
     server.close()
     exits.close()
+    views.stop()  # the tray host watch's D-Bus subscriptions and X connection
     close = getattr(idle_monitor, "close", None)
     if callable(close):
         close()
