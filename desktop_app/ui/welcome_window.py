@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core import events as ev
-from desktop_app.core.program import ProgramError, load_program, practised_days, progress, routine_id
+from desktop_app.core.program import load_program, practised_days, progress, routine_id
 from desktop_app.core.settings import Settings
 from desktop_app.i18n import _
 
@@ -371,10 +371,7 @@ class WelcomeController:
             now = service.schedule_clock.now()
             events = service.history.events(kinds=[ev.ROUTINE_COMPLETED])
             week = progress(practised_days(events, now.tzinfo, prog), now.date(), prog).current_week
-        except (ProgramError, OSError, ValueError) as exc:
-            log.warning("program week unknown (%s); using week 1", exc)
-            week = 1
-        except Exception as exc:  # HistoryError: a plain sentence; the daily session still works
+        except Exception as exc:  # ProgramError, HistoryError (plain sentences): the daily session still works
             log.warning("program week unknown (%s); using week 1", exc)
             week = 1
         return routine_id(week)
