@@ -290,15 +290,27 @@ class CoreDriver(QObject):
                 self._scheduler.lull_by_push = False
 
     def _on_push_lull(self, *args: object) -> None:
-        """The push source says: a pause began (its idle reading in real seconds)."""
-        idle = float(args[0]) if args and isinstance(args[0], (int, float)) else 0.0
-        self.deliver(self._scheduler.on_idle(idle * self._factor))
+        """The push source says: a pause began (its idle reading in real seconds).
+
+        The waiting prompt is about to show, so do-not-disturb is asked first, as
+        at a wake: a fullscreen video started during the wait is such a pause,
+        and the prompt must be held for it, not shown over it. The pause's
+        deadline is not in ``next_deadline()`` (``lull_by_push``), so the
+        driver's usual "a deadline is near" test would not ask.
+        """
+        idle = (float(args[0]) if args and isinstance(args[0], (int, float)) else 0.0) * self._factor
+        note = getattr(self._scheduler, "note_input", None)
+        if callable(note):
+            note(idle)
+        events = self._check_dnd(force=True)
+        events += self._scheduler.on_idle(idle)
+        self.deliver(events)
 
     # --- do not disturb ------------------------------------------------------------
-    def _check_dnd(self) -> list[Event]:
+    def _check_dnd(self, force: bool = False) -> list[Event]:
         """Ask the do-not-disturb sources, but only when a prompt is about to show or is held."""
         self._dnd_asked = False
-        if self._dnd is None or not self._dnd_wanted():
+        if self._dnd is None or not (force or self._dnd_wanted()):
             return []
         self._dnd_asked = True
         try:

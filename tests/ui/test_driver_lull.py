@@ -132,3 +132,30 @@ def test_a_push_pause_watch_replaces_readings_while_a_prompt_waits(qapp: Any, cl
     assert f"{ev.PROMPT_SHOWN}:lull" in seen
     assert idle.lull_calls == ["start 3.0", "stop"], "removed once nothing waits"
     assert idle.reads == reads, "no polling while it waited"
+
+
+def test_a_pushed_pause_asks_do_not_disturb_before_the_prompt_shows(qapp: Any, clock: FakeClock) -> None:
+    """Fullscreen began while the prompt waited for a pause (a video started: no more typing).
+
+    The pause watch then fires; the prompt must be held for the fullscreen window,
+    not shown over it: do-not-disturb is asked before the reading runs due work.
+    """
+    idle = PushLullIdle(idle=0.0)
+    dnd = FakeDnd(None)
+    scheduler = BreakScheduler(clock, Settings(break_interval_minutes=10))
+    seen: list[str] = []
+    driver = CoreDriver(scheduler, clock, idle, dnd, lambda events: seen.extend(
+        f"{e.kind}:{e.data.get('reason')}" for e in events))
+    driver.start()
+    _to_next_wake(clock, driver)  # the hourly deadline, typing: it waits for a pause
+    assert scheduler.waiting_for_lull() and idle.lull_watch is not None
+    dnd.value = "a fullscreen window is active"
+    clock.advance(3.02)
+    idle.lull_watch[1](3.02)  # Mutter: idle reached 3 s
+    assert f"{ev.PROMPT_SHOWN}:lull" not in seen, "the prompt was shown over a fullscreen window"
+    assert seen == [f"{ev.PROMPT_DEFERRED}:busy", f"{ev.PROMPT_DEFERRED}:a fullscreen window is active"]
+    assert scheduler.status().deferred_reason == "a fullscreen window is active"
+    assert idle.lull_calls == ["start 3.0", "stop"], "nothing waits for a pause any more"
+    dnd.value = None
+    _to_next_wake(clock, driver)  # the do-not-disturb re-check
+    assert seen[-1] == f"{ev.PROMPT_SHOWN}:deferred_end"
