@@ -150,3 +150,38 @@ def test_held_past_max_defer_sends_one_quiet_notification(qapp: Any, clock: Fake
         assert history[1][1]["reason"] == FULLSCREEN
     finally:
         close_controller(controller)
+
+
+
+def test_held_for_a_pause_then_for_fullscreen_logs_one_deferral_per_reason_not_per_poll(
+        qapp: Any, clock: FakeClock, paths: AppPaths, notifier: RecordingNotifier) -> None:
+    """A prompt that falls due mid-typing waits for a pause (``busy``); fullscreen then holds it.
+
+    The history says each reason once, when the wait changed (docs/scheduling.md,
+    "Events written"); the driver's wakes while it stays held add nothing.
+    Do-not-disturb is asked when the prompt could show: here at the longest wait.
+    """
+    dnd = FakeDnd(None)
+    controller = _controller(clock, paths, dnd, notifier)  # FakeIdle(0.0): typing at every reading
+    try:
+        _fire_until_due(controller, clock)
+        due_at = clock.monotonic()
+        assert controller.scheduler.waiting_for_lull()
+        dnd.value = FULLSCREEN  # a video goes fullscreen while the person keeps typing
+        longest = Settings().lull_max_wait_minutes * 60.0
+        while clock.monotonic() < due_at + longest + 5 * 60.0:  # the driver wakes every 3 s, then every 30 s
+            _fire(controller, clock)
+        status = controller.handle_command("status", {})
+        assert status["state"] == "due"
+        assert status["deferred_reason"] == FULLSCREEN and status["prompt_visible"] is False
+        assert notifier.sent == []
+        history = _history(paths)
+        assert [(k, d["reason"]) for k, d in history] == [
+            (ev.PROMPT_DEFERRED, "busy"), (ev.PROMPT_DEFERRED, FULLSCREEN)]
+        dnd.value = None  # fullscreen ends while the person still types: it shows at once
+        _fire(controller, clock)
+        assert controller.handle_command("status", {})["prompt_visible"] is True
+        assert [(k, d["reason"]) for k, d in _history(paths)] == [
+            (ev.PROMPT_DEFERRED, "busy"), (ev.PROMPT_DEFERRED, FULLSCREEN), (ev.PROMPT_SHOWN, "deferred_end")]
+    finally:
+        close_controller(controller)
