@@ -280,3 +280,6 @@ class WaylandIdleMonitor(IdleMonitor):
         self._notifier.setEnabled(False)
         self._watch = None
         self._idle_since = None
+        # disconnect now, which destroys the proxies first: left to the garbage collector, a proxy
+        # freed after its display crashed the process (found by tests/platform/test_wayland_idle_server.py)
+        self._conn.close()
