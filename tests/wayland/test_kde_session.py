@@ -51,10 +51,10 @@ def _app_env(kde: KdeSession, profile: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def demo(kde: KdeSession, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SessionApp]:
     """``hipbreak --demo``: a 10-minute interval is 10 s, the 2-minute repeat 2 s; nobody types, so the
-    natural break is set long (30 min = 30 real s of no input) to stay out of the way."""
+    natural break is set long (45 min = 45 real s of no input) to stay out of the way."""
     profile = tmp_path_factory.mktemp("kde-demo")
     write_settings(profile, break_interval_minutes=10, reprompt_minutes=2, snooze_minutes=10,
-                   natural_break_minutes=30, sound_enabled=False)
+                   natural_break_minutes=45, sound_enabled=False)
     app = SessionApp(env=_app_env(kde, profile), profile=profile)
     app.start("--demo")
     try:
@@ -257,7 +257,7 @@ def test_losing_plasmashell_brings_up_a_window_and_its_return_the_tray(
 
 
 def test_the_app_sees_a_natural_break_through_the_wayland_idle_protocol(kde: KdeSession, demo: SessionApp) -> None:
-    """Nobody has touched the seat for the demo's 30 s natural break: KWin's ``idled`` makes the app count
+    """Nobody has touched the seat for the demo's 45 s natural break: KWin's ``idled`` makes the app count
     the person as away; activity on the seat (``resumed``) ends the break and it is written to history."""
     away = demo.wait_status("the app to count the person as away", timeout=90, state="away")
     assert away["idle_backend"] == "wayland"
@@ -268,7 +268,7 @@ def test_the_app_sees_a_natural_break_through_the_wayland_idle_protocol(kde: Kde
                         what="the app to notice the person is back (resumed)")
         assert back["sitting_seconds"] < 10 * 60, back  # sitting time starts again after the break (was 30+ min)
         breaks = wait_for(lambda: demo.events("natural_break"), timeout=10, what="the natural break in history")
-        assert breaks[-1][1]["seconds"] >= 30 * 60  # demo: 30 real seconds are 30 minutes
+        assert breaks[-1][1]["seconds"] >= 45 * 60  # demo: 45 real seconds are 45 minutes
     finally:
         poker.close()
 
