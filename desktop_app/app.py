@@ -17,11 +17,14 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.clock import Clock, SystemClock
 from desktop_app.i18n import _, set_language
 from desktop_app.platform.paths import AppPaths, ensure_dir
+
+if TYPE_CHECKING:  # imported where used, after the tray icon shows
+    from desktop_app.ui.prompt_presenter import PromptNotification, PromptSetup
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +81,39 @@ def _make_tray_host_watch(app: Any) -> Any:
     return select_tray_host_watch(app.platformName(), os.environ.get("DISPLAY"))
 
 
+def _make_qt_application() -> tuple[Any, str]:
+    """The QApplication, and the prompt mode that applies on this desktop (``platform/prompt_mode.py``).
+
+    The mode is chosen before the QApplication exists: on Wayland with XWayland it sets
+    ``QT_QPA_PLATFORM`` to xcb, and Qt reads that only when the QApplication is created. Once Qt
+    has picked its plugin, the mode that really applies is known (xcb refused: a notification).
+    """
+    from desktop_app.platform.prompt_mode import apply_prompt_mode, effective_mode
+    from desktop_app.ui.qt_app import make_application
+
+    chosen = apply_prompt_mode(os.environ)
+    app = make_application(sys.argv[:1] or ["hipbreak"])
+    mode = effective_mode(chosen, app.platformName())
+    log.info("prompt mode: %s (Qt platform %s). %s", mode.name, app.platformName(), mode.reason)
+    return app, mode.name
+
+
+def _prompt_setup(mode_name: str) -> PromptSetup:
+    """The prompt the navigator builds: the window, or on Wayland without XWayland a notification
+    with buttons (``platform/notification_prompt.py``), built on the first prompt."""
+    from desktop_app.ui.prompt_presenter import PromptSetup
+
+    def make_notification(parent: Any) -> PromptNotification:
+        from desktop_app.i18n import assets_dir
+        from desktop_app.platform.notification_prompt import ActionNotification
+        from desktop_app.platform.notify import Notifier
+
+        icon = assets_dir() / "icons" / "hipbreak-128.png"  # else GNOME shows a generic "blocked" sign
+        return ActionNotification(Notifier(app_icon=icon if icon.is_file() else None), parent=parent)
+
+    return PromptSetup(mode_name, make_notification)
+
+
 def _make_session() -> tuple[Any, str]:
     from desktop_app.platform.session import NullSession, select_session_watcher
 
@@ -99,6 +135,7 @@ def compose(
     session: Any = None,
     dnd: Any = None,
     notifier: Any = None,
+    prompt: PromptSetup | None = None,
     demo: bool = False,
     warnings: list[str] | None = None,
     parent: Any = None,
@@ -108,6 +145,8 @@ def compose(
     What is not given gets its Null adapter, never ``None``: no idle source,
     no session signals, no do-not-disturb sources, notifications to nowhere.
     Tests build the app through here too, so they run the same wiring.
+    ``prompt`` (a ``ui.prompt_presenter.PromptSetup``) says how the break prompt shows; the
+    prompt window when not given.
     """
     from desktop_app.application.routines import RoutineCatalogue
     from desktop_app.application.service import AppService
@@ -134,7 +173,7 @@ def compose(
                          catalogue=RoutineCatalogue(paths.routines_dir), make_driver=make_driver,
                          autostart=autostart,
                          idle_name=str(getattr(idle_monitor, "name", "none")), demo=demo, warnings=warnings)
-    return AppBridge(service, clock, session, parent)
+    return AppBridge(service, clock, session, parent, prompt=prompt)
 
 
 def run_app(paths: AppPaths, demo: bool = False, initial: dict[str, Any] | None = None) -> int:
@@ -185,10 +224,10 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
     # sizes (bench/RESULTS.md, docs/architecture.md). Read by Qt when it first paints.
     os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
-    from desktop_app.ui.qt_app import SignalExit, make_application
+    from desktop_app.ui.qt_app import SignalExit
 
     guard = _setup_logging(paths)
-    app = make_application(sys.argv[:1] or ["hipbreak"])
+    app, prompt_mode = _make_qt_application()
 
     from desktop_app.ipc import CommandServer, server_answers
 
@@ -252,7 +291,8 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
     from desktop_app.ui.tray import AppViews
 
     controller = compose(real_clock, schedule_clock, settings, paths, opened.store, idle_monitor=idle_monitor,
-                         session=session, dnd=dnd, notifier=notifier, demo=demo, warnings=warnings, parent=app)
+                         session=session, dnd=dnd, notifier=notifier, prompt=_prompt_setup(prompt_mode), demo=demo,
+                         warnings=warnings, parent=app)
     views = AppViews(controller, notifier, app)
     if early_icon is not None:
         views.adopt_icon(early_icon)
@@ -263,7 +303,8 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
     controller.start()
     from desktop_app.ui.welcome_window import attach as attach_welcome
 
-    attach_welcome(controller, paths.settings_file, demo=demo)  # first-start welcome; daily session = program week
+    # first-start welcome; daily session = program week; start at login through the service's port
+    attach_welcome(controller, paths.settings_file, autostart=controller.service.autostart, demo=demo)
     if initial:
         args = {k: v for k, v in initial.items() if k != "cmd"}
         reply = controller.handle_command(str(initial.get("cmd")), args)

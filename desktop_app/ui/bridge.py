@@ -23,6 +23,7 @@ from desktop_app.core.clock import Clock
 from desktop_app.core.schedule import Status
 from desktop_app.core.settings import Settings
 from desktop_app.ui.navigator import WindowNavigator
+from desktop_app.ui.prompt_presenter import PromptSetup
 from desktop_app.ui.tray_menu import MenuState
 
 
@@ -50,10 +51,10 @@ class AppBridge(QObject):
     quit_requested = Signal()
 
     def __init__(self, service: AppService, clock: Clock, session: Any = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, prompt: PromptSetup | None = None) -> None:
         super().__init__(parent)
         self.service = service
-        self.navigator = WindowNavigator(service, clock)
+        self.navigator = WindowNavigator(service, clock, prompt)
         service.attach(self.navigator, _Listener(self))
         if isinstance(service.driver, QObject) and service.driver.parent() is None:
             service.driver.setParent(self)

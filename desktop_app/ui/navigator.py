@@ -22,6 +22,7 @@ from desktop_app.core.clock import Clock
 from desktop_app.core.routine import Routine
 from desktop_app.core.settings import Settings
 from desktop_app.i18n import _
+from desktop_app.ui.prompt_presenter import PromptSetup
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +30,11 @@ log = logging.getLogger(__name__)
 class WindowNavigator:
     """Owns every window but the tray; the service asks it to show things (``WindowsPort``)."""
 
-    def __init__(self, service: AppService, clock: Clock) -> None:
+    def __init__(self, service: AppService, clock: Clock, prompt: PromptSetup | None = None) -> None:
         self._service = service
         self._clock = clock
+        #: Window or notification prompt, chosen by app.py for this desktop (the window when not given).
+        self._prompt_setup = prompt or PromptSetup()
         self._prompt: Any = None
         self._chooser: Any = None
         self._player: Any = None
@@ -81,11 +84,9 @@ class WindowNavigator:
     def prompt_window(self) -> Any:
         """The one prompt window, created on first use."""
         if self._prompt is None:
-            from desktop_app.ui.prompt_presenter import make_prompt
-
             service = self._service
             # a window, or on Wayland without XWayland a notification with buttons (ui/prompt_presenter.py)
-            self._prompt = make_prompt(service.settings.snooze_minutes)
+            self._prompt = self._prompt_setup.make(service.settings.snooze_minutes)
             self._prompt.start_requested.connect(lambda: service.open_routine(None))
             self._prompt.snooze_requested.connect(lambda minutes: service.snooze(minutes or None))
             self._prompt.skip_requested.connect(service.skip)

@@ -1,5 +1,6 @@
 """Which prompt the controller gets: the prompt window, or the notification prompt (Wayland without
-XWayland), chosen once per run from ``platform/prompt_mode.py``.
+XWayland). ``app.py`` chooses the mode once per run (``platform/prompt_mode.py``) and hands it in,
+with the notification adapter, as a :class:`PromptSetup`.
 
 Why the controller does not branch itself: both prompts answer through the same three signals
 and the same few methods (``present``, ``show_status``, ``dismiss``, ``isVisible``...), so the
@@ -13,43 +14,86 @@ for it, and its keys still work only after a click on it (see ``ui/prompt.py``).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, QRect, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, QRect, Signal, SignalInstance
 
 from desktop_app.i18n import _
-from desktop_app.platform.prompt_mode import NOTIFICATION, WINDOW, PromptMode, effective_mode
 
-if TYPE_CHECKING:  # imported where used: make_application() imports this module before the tray icon shows
+if TYPE_CHECKING:  # imported where used: the prompt window is built on the first prompt
     from desktop_app.ui.prompt import PromptWindow
 
 log = logging.getLogger(__name__)
 
-#: QApplication property holding the prompt mode's name for this run.
-MODE_PROPERTY = "hipbreakPromptMode"
+#: The mode names of ``platform/prompt_mode.py`` this module tells apart (ui does not import platform;
+#: tests/ui/test_prompt_presenter.py checks they are the same strings). "xwayland-window" is a window too.
+WINDOW = "window"
+NOTIFICATION = "notification"
 
 
-def remember_prompt_mode(app: QApplication, chosen: PromptMode) -> PromptMode:
-    """Record the mode that really applies now that Qt has picked its plugin; log why."""
-    mode = effective_mode(chosen, app.platformName())
-    app.setProperty(MODE_PROPERTY, mode.name)
-    log.info("prompt mode: %s (Qt platform %s). %s", mode.name, app.platformName(), mode.reason)
-    return mode
+class PromptNotification(Protocol):
+    """A notification with buttons that reports the button pressed and its closing.
+
+    ``platform.notification_prompt.ActionNotification`` fits; ``app.py`` builds it. Declared here,
+    beside its one user, rather than in ``application/ports.py``: it speaks in Qt signals, the
+    application layer is Qt-free, and the service never sees it (only this presenter does).
+    """
+
+    @property
+    def action_invoked(self) -> SignalInstance:
+        """Emits the key of the button pressed ("default": a click on the notification itself)."""
+        ...
+
+    @property
+    def closed(self) -> SignalInstance:
+        """Emits the closing reason when it went away unanswered."""
+        ...
+
+    @property
+    def current_id(self) -> int | None: ...
+
+    def show(self, title: str, body: str, actions: Sequence[tuple[str, str]]) -> bool: ...
+
+    def close(self) -> None: ...
 
 
-def current_mode_name() -> str:
-    """The prompt mode of this run ("window" when nothing was recorded, e.g. in tests)."""
-    app = QApplication.instance()
-    value = app.property(MODE_PROPERTY) if app is not None else None
-    return str(value) if value else WINDOW
+#: Builds the notification of a notification prompt; the argument is its Qt parent (the prompt).
+NotificationFactory = Callable[[QObject], PromptNotification]
 
 
-def make_prompt(default_snooze_minutes: int, mode_name: str | None = None) -> Any:
+class NullPromptNotification(QObject):
+    """No notification with buttons: ``show`` fails, so the prompt window appears instead."""
+
+    action_invoked = Signal(str)
+    closed = Signal(int)
+    current_id: int | None = None
+
+    def show(self, title: str, body: str, actions: Sequence[tuple[str, str]]) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class PromptSetup:
+    """How this run shows the break prompt: the mode ``app.py`` chose, and how to build the
+    notification for the notification prompt. The default is the plain prompt window."""
+
+    mode: str = WINDOW
+    notification: NotificationFactory | None = None
+
+    def make(self, default_snooze_minutes: int) -> Any:
+        return make_prompt(default_snooze_minutes, self.mode, self.notification)
+
+
+def make_prompt(default_snooze_minutes: int, mode_name: str = WINDOW,
+                notification: NotificationFactory | None = None) -> Any:
     """The prompt for this run: a :class:`PromptWindow` or a :class:`NotificationPrompt`."""
-    name = mode_name or current_mode_name()
-    if name == NOTIFICATION:
-        return NotificationPrompt(default_snooze_minutes)
+    if mode_name == NOTIFICATION:
+        return NotificationPrompt(default_snooze_minutes, notification)
     from desktop_app.ui.prompt import PromptWindow
 
     return PromptWindow(default_snooze_minutes)
@@ -69,8 +113,11 @@ class NotificationPrompt(QObject):
     #: The notification is the notification: the controller sends no second one.
     notifies_itself = True
 
-    def __init__(self, default_snooze_minutes: int, notification: Any = None,
+    def __init__(self, default_snooze_minutes: int,
+                 notification: PromptNotification | NotificationFactory | None = None,
                  parent: QObject | None = None) -> None:
+        """``notification``: the notification itself (tests), or a factory that builds it with this
+        prompt as its parent (``app.py``); None: no notification, so the prompt window appears."""
         super().__init__(parent)
         self._default_snooze = default_snooze_minutes
         self._kind = "hourly"
@@ -78,13 +125,10 @@ class NotificationPrompt(QObject):
         self._routine_title = ""
         self._window: PromptWindow | None = None
         if notification is None:
-            from desktop_app.i18n import assets_dir
-            from desktop_app.platform.notification_prompt import ActionNotification
-            from desktop_app.platform.notify import Notifier
-
-            icon = assets_dir() / "icons" / "hipbreak-128.png"  # else GNOME shows a generic "blocked" sign
-            notification = ActionNotification(Notifier(app_icon=icon if icon.is_file() else None), parent=self)
-        self._notification = notification
+            notification = NullPromptNotification(self)
+        elif callable(notification):
+            notification = notification(self)
+        self._notification: PromptNotification = notification
         self._notification.action_invoked.connect(self._on_action)
         # closed unanswered (the person swiped it away): the break stays due and the repeat
         # brings a new notification; isVisible() turns False so status and the tray say so

@@ -16,7 +16,6 @@ that timer; windows that are open keep their cache.
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import socket
 from collections.abc import Callable, Sequence
@@ -33,16 +32,14 @@ log = logging.getLogger(__name__)
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
-    """The QApplication (or the existing one), set up for an app that lives in the tray."""
+    """The QApplication (or the existing one), set up for an app that lives in the tray.
+
+    The Qt platform (``QT_QPA_PLATFORM``, e.g. xcb on Wayland with XWayland) is chosen by ``app.py``
+    before this is called: Qt reads it only when the QApplication is created.
+    """
     app = QApplication.instance()
     if app is None:
-        from desktop_app.platform.prompt_mode import apply_prompt_mode
-        from desktop_app.ui.prompt_presenter import remember_prompt_mode
-
-        # Wayland with XWayland: the UI goes through xcb; Qt reads QT_QPA_PLATFORM only now
-        chosen = apply_prompt_mode(os.environ)
         app = QApplication(list(argv) if argv is not None else ["hipbreak"])
-        remember_prompt_mode(app, chosen)
     assert isinstance(app, QApplication)
     app.setApplicationName("HipBreak")
     app.setApplicationDisplayName("HipBreak")

@@ -35,7 +35,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.application.ports import AutostartPort
 from desktop_app.core import events as ev
 from desktop_app.core.program import load_program, practised_days, progress, routine_id
 from desktop_app.core.settings import Settings
@@ -68,18 +69,6 @@ FLOOR_ROUTINE = "hip-flexor-reset"
 #: The daily routine when the program is not followed.
 DAILY_WITHOUT_PROGRAM = "full-hip-program"
 MARKER_NAME = "welcome.json"
-
-
-class AutostartLike(Protocol):
-    """``desktop_app.platform.autostart`` (the module satisfies it)."""
-
-    def supported(self) -> bool: ...
-
-    def is_enabled(self) -> bool: ...
-
-    def enable(self) -> None: ...
-
-    def disable(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -353,7 +342,7 @@ class WelcomeWindow(QDialog):
 class WelcomeController:
     """Connects the window and the program week to the running app (the bridge)."""
 
-    def __init__(self, bridge: Any, autostart: AutostartLike | None = None,
+    def __init__(self, bridge: Any, autostart: AutostartPort | None = None,
                  settings_file: Path | None = None) -> None:
         self._bridge = bridge
         self._autostart = autostart
@@ -464,23 +453,16 @@ class WelcomeController:
         service.apply_settings(settings)
 
 
-def _platform_autostart() -> AutostartLike | None:
-    try:
-        from desktop_app.platform import autostart
-    except ImportError:
-        return None
-    return autostart
-
-
-def attach(bridge: Any, settings_file: Path, *, demo: bool = False,
-           autostart: AutostartLike | str | None = "auto") -> WelcomeController:
+def attach(bridge: Any, settings_file: Path, *, autostart: AutostartPort | None,
+           demo: bool = False) -> WelcomeController:
     """The app's one call: keep the daily session on the program week, and welcome a first start.
 
-    Call it after the app has started. ``--demo`` never shows the welcome (its
-    profile is thrown away, and the demo is for seeing the cycle at once).
+    Call it after the app has started. ``autostart`` is start at login as ``app.py`` hands it in
+    (the service's port; None where there is none: the choice is then shown off and disabled).
+    ``--demo`` never shows the welcome (its profile is thrown away, and the demo is for seeing the
+    cycle at once).
     """
-    api = _platform_autostart() if autostart == "auto" else autostart
-    controller = WelcomeController(bridge, api if not isinstance(api, str) else None, Path(settings_file))
+    controller = WelcomeController(bridge, autostart, Path(settings_file))
     bridge.welcome = controller
     bridge.status_changed.connect(controller._on_status_changed)
     controller.sync_daily_routine()
@@ -493,7 +475,7 @@ def show_welcome(bridge: Any) -> WelcomeWindow | None:
     """The menu's "Welcome and setup…": the window with the current settings."""
     controller = getattr(bridge, "welcome", None)
     if not isinstance(controller, WelcomeController):
-        controller = WelcomeController(bridge, _platform_autostart())
+        controller = WelcomeController(bridge, bridge.service.autostart)  # the port app.py handed the service
         bridge.welcome = controller
     return controller.show(first_start=False)
 

@@ -14,8 +14,16 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from desktop_app.app import compose
+from desktop_app.core.settings import Settings
+from desktop_app.platform import prompt_mode
+from desktop_app.platform.paths import AppPaths
+from desktop_app.storage.history import open_history
+from desktop_app.ui import prompt_presenter
 from desktop_app.ui.prompt import PromptWindow
-from desktop_app.ui.prompt_presenter import NotificationPrompt, make_prompt
+from desktop_app.ui.prompt_presenter import NotificationPrompt, PromptSetup, make_prompt
+from tests.support.app_parts import close_controller
+from tests.support.fakeclock import FakeClock
 
 
 class FakeActionNotification(QObject):
@@ -69,6 +77,48 @@ def test_make_prompt_follows_the_mode(qtbot: QtBot) -> None:
     assert isinstance(make_prompt(10, "window"), PromptWindow)
     assert isinstance(make_prompt(10, "xwayland-window"), PromptWindow)
     assert isinstance(make_prompt(10, "notification"), NotificationPrompt)
+
+
+def test_the_mode_names_are_the_ones_the_platform_chooses() -> None:
+    """ui must not import platform, so the presenter spells the names itself; they must agree."""
+    assert prompt_presenter.WINDOW == prompt_mode.WINDOW
+    assert prompt_presenter.NOTIFICATION == prompt_mode.NOTIFICATION
+
+
+def test_without_a_notification_handed_in_a_scheduled_prompt_opens_the_window(qtbot: QtBot) -> None:
+    prompt = make_prompt(10, "notification")  # the Null notification: nothing can be shown
+    prompt.show_status("hourly", 62 * 60, "Hip flexor reset")
+    prompt.present(None, requested=False)
+    assert prompt.window().isVisible(), "a prompt must never be lost"
+
+
+def test_the_setup_app_py_hands_in_reaches_the_navigator(qtbot: QtBot, clock: FakeClock, paths: AppPaths) -> None:
+    """compose(prompt=...) is how app.py hands the chosen mode and the notification adapter to the
+    windows; the adapter is built once, on the first prompt, with the prompt as its Qt parent."""
+    built: list[FakeActionNotification] = []
+
+    def factory(parent: QObject) -> FakeActionNotification:
+        fake = FakeActionNotification()
+        fake.setParent(parent)
+        built.append(fake)
+        return fake
+
+    store = open_history(paths.history_file).store
+    bridge = compose(clock, clock, Settings(), paths, store, prompt=PromptSetup("notification", factory))
+    try:
+        assert built == [], "nothing is built before the first prompt"
+        prompt = bridge.prompt_window()
+        assert isinstance(prompt, NotificationPrompt) and bridge.prompt_window() is prompt
+        assert len(built) == 1 and built[0].parent() is prompt
+        assert bridge.navigator.present_prompt("hourly", 62 * 60, "Hip flexor reset", requested=False)
+        assert built[0].shown and built[0].shown[0][0] == "Time to stand up and stretch"
+    finally:
+        close_controller(bridge)
+    plain = compose(clock, clock, Settings(), paths, open_history(paths.history_file).store)
+    try:
+        assert isinstance(plain.prompt_window(), PromptWindow), "the window when app.py hands in nothing"
+    finally:
+        close_controller(plain)
 
 
 def test_a_scheduled_prompt_and_each_repeat_is_a_new_notification(qtbot: QtBot) -> None:
