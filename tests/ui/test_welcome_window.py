@@ -214,6 +214,19 @@ def test_reachable_later_from_the_menu_with_the_current_settings(bridge: Any, pa
     assert bridge.settings.prompt_routine == "hip-flexor-reset"
 
 
+def test_the_menu_without_an_attached_welcome_uses_the_service_s_autostart_port(bridge: Any) -> None:
+    """ui never asks the platform: start at login is the port app.py handed the service."""
+    port = FakeAutostart(enabled=True)
+    bridge.service.autostart = port
+    bridge.welcome = None
+    bridge.show_welcome()
+    window = bridge.welcome.window
+    assert window is not None and window.autostart.isEnabled() and window.autostart.isChecked()
+    window.autostart.setChecked(False)
+    window.start_button.click()
+    assert port.calls == ["disable"]
+
+
 def test_the_daily_session_follows_the_program_week(bridge: Any, paths: AppPaths, clock: FakeClock) -> None:
     from desktop_app.ui.welcome_window import attach
 
