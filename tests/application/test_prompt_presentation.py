@@ -4,15 +4,12 @@ no second notification when the prompt itself was a notification (Wayland withou
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from desktop_app.application.ports import NullListener, NullWindows
-from desktop_app.application.routines import RoutineCatalogue
 from desktop_app.application.service import AppService
-from desktop_app.core.settings import Settings
-from tests.application.test_service import DictState, InlineDriver, ListHistory
+from tests.application.test_service import DictState, plain_service
 from tests.support.fakeclock import FakeClock
 
 
@@ -44,19 +41,7 @@ class Notes:
 
 
 def _service(clock: FakeClock, tmp_path: Path, windows: RecordingWindows, notes: Notes) -> AppService:
-    class NoDnd:
-        def reason(self) -> str | None:
-            return None
-
-        def apply_settings(self, settings: Any) -> None: ...
-
-    class Store:
-        def save(self, settings: Settings) -> str | None:
-            return None
-
-    service = AppService(clock, Settings(), history=ListHistory(), state=DictState(), settings_store=Store(),
-                         notifier=notes, dnd=NoDnd(), catalogue=RoutineCatalogue(tmp_path / "routines"),
-                         make_driver=InlineDriver)
+    service = plain_service(clock, tmp_path, DictState(), notes)
     service.attach(windows, NullListener())
     service.start()
     return service

@@ -89,25 +89,32 @@ def state() -> DictState:
     return DictState()
 
 
+class NoDnd:
+    def reason(self) -> str | None:
+        return None
+
+    def apply_settings(self, settings: Any) -> None: ...
+
+
+class NoSave:
+    def save(self, settings: Settings) -> str | None:
+        return None
+
+
+def plain_service(clock: FakeClock, tmp_path: Path, state: DictState, notifier: Any) -> AppService:
+    """An AppService (not started) on the plain fakes above; the test gives the state and notifier it reads."""
+    return AppService(clock, Settings(), history=ListHistory(), state=state, settings_store=NoSave(),
+                      notifier=notifier, dnd=NoDnd(), catalogue=RoutineCatalogue(tmp_path / "routines"),
+                      make_driver=InlineDriver)
+
+
 @pytest.fixture
 def service(clock: FakeClock, tmp_path: Path, state: DictState) -> AppService:
     class Quiet:
         def notify(self, title: str, body: str, quiet: bool = False) -> bool:
             return True
 
-    class NoDnd:
-        def reason(self) -> str | None:
-            return None
-
-        def apply_settings(self, settings: Any) -> None: ...
-
-    class Store:
-        def save(self, settings: Settings) -> str | None:
-            return None
-
-    made = AppService(clock, Settings(), history=ListHistory(), state=state, settings_store=Store(),
-                      notifier=Quiet(), dnd=NoDnd(), catalogue=RoutineCatalogue(tmp_path / "routines"),
-                      make_driver=InlineDriver)
+    made = plain_service(clock, tmp_path, state, Quiet())
     made.start()
     return made
 
