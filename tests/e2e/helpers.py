@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.support.desktop import dbus_session, desktop_env, need, process, screenshot, xvfb
+from tests.support.desktop import dbus_session, desktop_env, need, process, screenshot, stop_process, xvfb
 from tests.support.screenshots import shots_dir
 
 #: The venv's bin folder (not resolved: .venv/bin/python is a symlink to the system Python).
@@ -217,13 +216,7 @@ class Desktop:
         return found
 
     def stop_app(self, proc: subprocess.Popen[bytes], timeout: float = 10) -> int:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                return proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                return proc.wait(timeout=5)
+        stop_process(proc, grace=timeout)
         return int(proc.returncode)
 
 

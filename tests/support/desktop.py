@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,11 +30,16 @@ def need(binary: str) -> str:
     return path
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
+def stop_process(proc: subprocess.Popen[Any], grace: float = 5) -> None:
+    """SIGTERM ``proc`` if it still runs, wait ``grace`` seconds for it to exit, then SIGKILL it.
+
+    Every helper that starts a process stops it this way, so none is left behind on the shared machine
+    and a process that ignores SIGTERM cannot hang the test run.
+    """
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
         try:
-            proc.wait(timeout=5)
+            proc.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
@@ -64,7 +70,7 @@ def xvfb(size: str = "1280x800x24") -> Iterator[str]:
         yield f":{number.decode().strip()}"
     finally:
         os.close(read_fd)
-        _stop(proc)
+        stop_process(proc)
 
 
 @contextmanager
@@ -83,7 +89,7 @@ def dbus_session() -> Iterator[str]:
             raise RuntimeError("dbus-daemon printed no address")
         yield address
     finally:
-        _stop(proc)
+        stop_process(proc)
 
 
 @contextmanager
@@ -97,7 +103,7 @@ def process(args: list[str], env: dict[str, str], log_path: Path | None = None,
             time.sleep(settle)
         yield proc
     finally:
-        _stop(proc)
+        stop_process(proc)
         if log_path:
             out.close()  # type: ignore[union-attr]
 

@@ -38,7 +38,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.desktop import need, wait_for
+from tests.support.desktop import need, stop_process, wait_for
 
 #: The test-only extension that makes Eval and Screenshot answer (see the module docstring).
 UNSAFE_UUID = "hipbreak-test-unsafe-mode@hipbreak.test"
@@ -302,13 +302,7 @@ def _child(args: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[st
     try:
         yield proc
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+        stop_process(proc)
 
 
 @contextmanager
@@ -324,12 +318,7 @@ def _bus(args: list[str], log_path: Path) -> Iterator[str]:
             raise RuntimeError("dbus-daemon printed no address")
         yield address
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc)
 
 
 def _prepare_dirs(root: Path) -> dict[str, str]:
@@ -389,17 +378,7 @@ def gnome_session(root: Path, name: str = "hipbreak-gnome-0") -> Iterator[GnomeS
             shell = subprocess.Popen([need("gnome-shell"), "--wayland", "--headless", "--virtual-monitor",
                                       f"{SIZE[0]}x{SIZE[1]}", "--wayland-display", name],
                                      env=env, stdout=log, stderr=subprocess.STDOUT)
-
-        def stop_shell() -> None:
-            if shell.poll() is None:
-                shell.terminate()
-                try:
-                    shell.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    shell.kill()
-                    shell.wait(timeout=5)
-
-        stack.callback(stop_shell)
+        stack.callback(stop_process, shell, grace=10)
         session = GnomeSession(root, env, log_path)
         stack.callback(session._stack.close)
         env["WAYLAND_DISPLAY"] = name

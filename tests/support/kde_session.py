@@ -34,7 +34,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.desktop import _stop, dbus_session, need, wait_for
+from tests.support.desktop import dbus_session, need, stop_process, wait_for
 
 WIDTH, HEIGHT = 1280, 800
 
@@ -141,7 +141,7 @@ class KdeSession:
     def stop_plasmashell(self) -> None:
         """End plasmashell (SIGTERM, as a crash or a panel restart would take it away)."""
         if self.plasmashell is not None:
-            _stop(self.plasmashell)
+            stop_process(self.plasmashell)
             self.plasmashell = None
 
     def load_status_notifier_watcher(self) -> None:
@@ -213,7 +213,7 @@ def kde_session(root: Path, with_plasmashell: bool = True) -> Iterator[KdeSessio
             yield session
         finally:
             session.stop_plasmashell()
-            _stop(kwin)
+            stop_process(kwin)
             kwin_out.close()
             _end_session_helpers(runtime)
 

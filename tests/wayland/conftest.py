@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.desktop import wait_for
+from tests.support.desktop import stop_process, wait_for
 from tests.support.gnome_session import GnomeSession, gnome_session
 from tests.support.screenshots import shots_dir
 
@@ -112,13 +111,8 @@ class SessionApp:
         return text
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        if self.proc is not None:
+            stop_process(self.proc, grace=10)
 
 
 def write_settings(profile: Path, **values: Any) -> None:
