@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.support.app_status import status_reply
 from tests.support.desktop import dbus_session, desktop_env, need, process, screenshot, stop_process, xvfb
 from tests.support.screenshots import shots_dir
 
@@ -127,12 +128,7 @@ class Desktop:
 
     def status(self) -> dict[str, Any] | None:
         """``hipbreak status --json``, or None while the app does not answer."""
-        result = self.run("status", "--json", timeout=10)
-        if result.returncode != 0:
-            return None
-        data = json.loads(result.stdout)
-        assert isinstance(data, dict)
-        return data
+        return status_reply(self.run("status", "--json", timeout=10))
 
     # --- looking at the screen -------------------------------------------------------
     def windows(self) -> list[XWindow]:

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.app_status import status_reply
 from tests.support.desktop import stop_process, wait_for
 from tests.support.gnome_session import GnomeSession, gnome_session
 from tests.support.screenshots import shots_dir
@@ -76,12 +77,7 @@ class SessionApp:
                               timeout=timeout, check=False)
 
     def status(self) -> dict[str, Any] | None:
-        result = self.run("status", "--json", timeout=10)
-        if result.returncode != 0:
-            return None
-        data = json.loads(result.stdout)
-        assert isinstance(data, dict)
-        return data
+        return status_reply(self.run("status", "--json", timeout=10))
 
     def wait_status(self, what: str, timeout: float = 30, **wanted: Any) -> dict[str, Any]:
         def check() -> dict[str, Any] | None:
