@@ -46,6 +46,20 @@ def type_until_due(clock: FakeClock, sched: BreakScheduler) -> list[Event]:
     return sched.on_idle(0.5)  # input half a second ago, as a poll at the deadline finds it
 
 
+def demo_at_deadline() -> tuple[FakeClock, ScaledClock, BreakScheduler]:
+    """A --demo scheduler (60 schedule seconds per real second) whose hourly prompt has just fallen due.
+
+    Returns the real clock the test advances, the scaled clock the scheduler reads, and the scheduler.
+    """
+    base = FakeClock()
+    clock = ScaledClock(base, 60.0)
+    sched = BreakScheduler(clock, Settings())
+    deadline = sched.next_deadline()
+    assert deadline is not None
+    base.advance((deadline - clock.monotonic()) / 60.0)
+    return base, clock, sched
+
+
 def test_a_break_that_falls_due_while_typing_waits_and_says_why(clock: FakeClock) -> None:
     sched = make(clock)
     events = type_until_due(clock, sched)
@@ -196,12 +210,7 @@ def test_going_away_while_waiting_drops_it(clock: FakeClock) -> None:
 
 def test_in_demo_the_lull_is_real_seconds_and_the_longest_wait_is_schedule_time() -> None:
     """--demo: 60 schedule seconds per real second. Idle readings arrive in schedule seconds."""
-    base = FakeClock()
-    clock = ScaledClock(base, 60.0)
-    sched = BreakScheduler(clock, Settings())
-    deadline = sched.next_deadline()
-    assert deadline is not None
-    base.advance((deadline - clock.monotonic()) / 60.0)
+    base, clock, sched = demo_at_deadline()
     events = sched.on_idle(0.5 * 60)  # input half a real second ago
     assert not shown(events) and sched.waiting_for_lull()
     # 3 real seconds of no input are needed: 2.5 more real seconds (150 schedule s)
@@ -213,12 +222,7 @@ def test_in_demo_the_lull_is_real_seconds_and_the_longest_wait_is_schedule_time(
 
 
 def test_in_demo_the_longest_wait_is_five_schedule_minutes() -> None:
-    base = FakeClock()
-    clock = ScaledClock(base, 60.0)
-    sched = BreakScheduler(clock, Settings())
-    deadline = sched.next_deadline()
-    assert deadline is not None
-    base.advance((deadline - clock.monotonic()) / 60.0)
+    base, clock, sched = demo_at_deadline()
     sched.on_idle(0.0)
     started = clock.monotonic()
     seen: list[Event] = []
