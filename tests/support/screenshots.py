@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support.desktop import need
+from tests.support.desktop import desktop_env, need, xvfb
+
+#: The repository root: screenshot children run from here, so ``tests.support`` imports in them.
+REPO = Path(__file__).resolve().parents[2]
 
 #: Set by scripts/refresh-screenshots (to docs/screenshots) to keep the pictures; unset in test runs,
 #: so running the suite never rewrites tracked files.
@@ -106,6 +109,17 @@ def shoot_steps(child: subprocess.Popen[str], display: str, steps: Sequence[tupl
     child.stdin.flush()
     assert child.wait(timeout=30) == 0
     return shots
+
+
+def shoot_child_on_xvfb(args: list[str], steps: Sequence[tuple[str, str]], out_dir: Path, what: str,
+                        **env: str) -> list[Path]:
+    """Start a fresh Xvfb, run the child ``args`` on it (``env`` added) and take the pictures of ``steps``.
+
+    For the tests whose child needs nothing but :func:`obey_steps`: the display, the child's environment,
+    starting it from the repository root and :func:`shoot_steps` were the same lines in each of them.
+    """
+    with xvfb() as display, window_child(args, desktop_env(display, **env), REPO) as child:
+        return shoot_steps(child, display, steps, out_dir, what)
 
 
 def obey_steps(window: Any, handlers: Mapping[str, Callable[[list[str]], None]]) -> None:

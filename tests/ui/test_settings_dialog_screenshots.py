@@ -14,7 +14,6 @@ temporary folder and are only checked.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -24,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.support.desktop import desktop_env, need, xvfb  # noqa: E402
-from tests.support.screenshots import obey_steps, picture_info, shoot_steps, window_child  # noqa: E402
+from tests.support.desktop import need  # noqa: E402
+from tests.support.screenshots import obey_steps, picture_info, shoot_child_on_xvfb, shots_dir  # noqa: E402
 
 SHOT_NAMES = ("breaks", "routines", "sound-voice", "schedule", "do-not-disturb", "system")
 
@@ -72,16 +71,14 @@ def _child(folder: Path) -> int:
 @pytest.mark.display
 def test_screenshots_of_every_settings_tab(tmp_path: Path) -> None:
     need("Xvfb")
-    out_dir = Path(os.environ.get("HIPBREAK_SCREENSHOT_DIR") or tmp_path / "shots")
     home = tmp_path / "home"
     home.mkdir()
-    with xvfb() as display:
-        env = desktop_env(display, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
-                          HIPBREAK_PROFILE_DIR=str(tmp_path / "profile"), LANGUAGE="en")
-        with window_child([sys.executable, __file__, "child", str(tmp_path / "child")], env, ROOT) as child:
-            steps = [(f"tab {i}", f"settings-{name}.png") for i, name in enumerate(SHOT_NAMES)]
-            steps.append(("invalid", "settings-breaks-invalid.png"))
-            shots = shoot_steps(child, display, steps, out_dir, "the dialog")
+    steps = [(f"tab {i}", f"settings-{name}.png") for i, name in enumerate(SHOT_NAMES)]
+    steps.append(("invalid", "settings-breaks-invalid.png"))
+    shots = shoot_child_on_xvfb([sys.executable, __file__, "child", str(tmp_path / "child")], steps,
+                                shots_dir(tmp_path / "shots"), "the dialog", HOME=str(home),
+                                XDG_CONFIG_HOME=str(home / ".config"),
+                                HIPBREAK_PROFILE_DIR=str(tmp_path / "profile"), LANGUAGE="en")
     for path in shots:
         picture = picture_info(path)
         assert picture.width >= 500 and picture.height >= 400, f"{path.name} is {picture.width}x{picture.height}"

@@ -5,7 +5,6 @@ Also a screenshot of the tab from a real Xvfb (child process, as the other stati
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -21,9 +20,9 @@ if str(ROOT) not in sys.path:
 from desktop_app.core import events as ev  # noqa: E402
 from desktop_app.core.events import Event  # noqa: E402
 from desktop_app.storage.history import History, open_history  # noqa: E402
-from tests.support.desktop import desktop_env, need, xvfb  # noqa: E402
+from tests.support.desktop import need  # noqa: E402
 from tests.support.fakeclock import FakeClock  # noqa: E402
-from tests.support.screenshots import obey_steps, picture_info, shoot_steps, window_child  # noqa: E402
+from tests.support.screenshots import obey_steps, picture_info, shoot_child_on_xvfb, shots_dir  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)
 
@@ -112,14 +111,11 @@ def _child(folder: Path) -> int:
 @pytest.mark.display
 def test_screenshot_of_the_program_tab(tmp_path: Path) -> None:
     need("Xvfb")
-    out_dir = Path(os.environ.get("HIPBREAK_SCREENSHOT_DIR") or tmp_path / "shots")
-    out_dir.mkdir(parents=True, exist_ok=True)
     folder = tmp_path / "child"
     folder.mkdir()
-    with xvfb() as display:
-        env = desktop_env(display, HIPBREAK_PROFILE_DIR=str(tmp_path / "profile"), LANGUAGE="en")
-        with window_child([sys.executable, __file__, "child", str(folder)], env, ROOT) as child:
-            shots = shoot_steps(child, display, [("program", "stats-program.png")], out_dir, "the window")
+    shots = shoot_child_on_xvfb([sys.executable, __file__, "child", str(folder)], [("program", "stats-program.png")],
+                                shots_dir(tmp_path / "shots"), "the window",
+                                HIPBREAK_PROFILE_DIR=str(tmp_path / "profile"), LANGUAGE="en")
     picture = picture_info(shots[0])
     assert picture.colours > 8 and picture.width >= 500 and picture.height >= 400
 

@@ -10,7 +10,6 @@ day, with a fake clock, so the pictures are the same on every run. Set
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
@@ -20,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.support.desktop import desktop_env, need, xvfb  # noqa: E402
-from tests.support.screenshots import obey_steps, picture_info, shoot_steps, window_child  # noqa: E402
+from tests.support.desktop import need  # noqa: E402
+from tests.support.screenshots import obey_steps, picture_info, shoot_child_on_xvfb, shots_dir  # noqa: E402
 
 SHOTS = ("today", "charts", "consistency", "self-check")
 
@@ -80,17 +79,13 @@ def _child(folder: Path) -> int:
 @pytest.mark.display
 def test_screenshots_of_the_statistics_window(tmp_path: Path) -> None:
     need("Xvfb")
-    out_dir = Path(os.environ.get("HIPBREAK_SCREENSHOT_DIR") or tmp_path / "shots")
-    out_dir.mkdir(parents=True, exist_ok=True)
     folder = tmp_path / "child"
     folder.mkdir()
-    with xvfb() as display:
-        env = desktop_env(display, HIPBREAK_PROFILE_DIR=str(tmp_path / "profile"), LANGUAGE="en")
-        with window_child([sys.executable, __file__, "child", str(folder)], env, ROOT) as child:
-            steps = [(f"tab {i}", f"stats-{name}.png") for i, name in enumerate(SHOTS)]
-            steps.insert(2, ("hover", "stats-charts-hover.png"))
-            # the screen cropped to the window, so the hover tooltip is in the picture
-            shots = shoot_steps(child, display, steps, out_dir, "the window")
+    steps = [(f"tab {i}", f"stats-{name}.png") for i, name in enumerate(SHOTS)]
+    steps.insert(2, ("hover", "stats-charts-hover.png"))
+    # the screen cropped to the window, so the hover tooltip is in the picture
+    shots = shoot_child_on_xvfb([sys.executable, __file__, "child", str(folder)], steps, shots_dir(tmp_path / "shots"),
+                                "the window", HIPBREAK_PROFILE_DIR=str(tmp_path / "profile"), LANGUAGE="en")
     for path in shots:
         picture = picture_info(path)
         assert picture.colours > 8, f"{path.name} looks blank"

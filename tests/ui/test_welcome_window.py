@@ -9,7 +9,6 @@ A screenshot of the window is taken from a real Xvfb (child process).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from datetime import timedelta
@@ -28,9 +27,9 @@ from desktop_app.core.settings import Settings  # noqa: E402
 from desktop_app.platform.paths import AppPaths  # noqa: E402
 from desktop_app.storage.settings_file import load_settings  # noqa: E402
 from tests.support.app_parts import close_controller, make_controller  # noqa: E402
-from tests.support.desktop import desktop_env, need, xvfb  # noqa: E402
+from tests.support.desktop import need  # noqa: E402
 from tests.support.fakeclock import FakeClock  # noqa: E402
-from tests.support.screenshots import obey_steps, picture_info, shoot_steps, window_child  # noqa: E402
+from tests.support.screenshots import obey_steps, picture_info, shoot_child_on_xvfb, shots_dir  # noqa: E402
 
 
 class FakeAutostart:
@@ -272,12 +271,9 @@ def _child() -> int:
 @pytest.mark.display
 def test_screenshot_of_the_welcome_window(tmp_path: Path) -> None:
     need("Xvfb")
-    out_dir = Path(os.environ.get("HIPBREAK_SCREENSHOT_DIR") or tmp_path / "shots")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with xvfb() as display:
-        env = desktop_env(display, HIPBREAK_PROFILE_DIR=str(tmp_path / "profile"), LANGUAGE="en")
-        with window_child([sys.executable, __file__, "child"], env, ROOT) as child:
-            shots = shoot_steps(child, display, [("show", "welcome.png")], out_dir, "the welcome window")
+    shots = shoot_child_on_xvfb([sys.executable, __file__, "child"], [("show", "welcome.png")],
+                                shots_dir(tmp_path / "shots"), "the welcome window",
+                                HIPBREAK_PROFILE_DIR=str(tmp_path / "profile"), LANGUAGE="en")
     picture = picture_info(shots[0])
     assert picture.colours > 8, "the picture looks blank"
     assert picture.width >= 400 and picture.height >= 400
