@@ -27,7 +27,8 @@ from desktop_app.core.program import ProgramError, Progress, load_program, pract
 from desktop_app.core.routine import builtin_routines_dir, load_routines
 from desktop_app.i18n import _, current_language
 from desktop_app.platform.paths import AppPaths
-from desktop_app.storage.history import History, HistoryError, open_history_readonly
+from desktop_app.stats_report import read_then_close
+from desktop_app.storage.history import open_history_readonly
 
 EXIT_OK = 0
 EXIT_UNREADABLE = 1
@@ -81,16 +82,10 @@ def main(as_json: bool, paths: AppPaths, today: date | None = None, tz: tzinfo |
     prep, switch = _timing(paths)
     found = load_routines([(builtin_routines_dir(), True), (Path(paths.routines_dir), False)])
     totals = {rid: r.estimated_seconds(prep, switch) for rid, r in found.routines.items()}
-    opened = open_history_readonly(Path(paths.history_file))
-    store = opened.store
-    try:
-        events = store.events(kinds=[ev.ROUTINE_COMPLETED])
-    except HistoryError as exc:
-        print(str(exc), file=err)
+    events = read_then_close(open_history_readonly(Path(paths.history_file)).store,
+                             lambda s: s.events(kinds=[ev.ROUTINE_COMPLETED]), err)
+    if events is None:
         return EXIT_UNREADABLE
-    finally:
-        if isinstance(store, History):
-            store.close()
     current = progress(practised_days(events, zone, prog), day, prog)
     doc = program_json(prog, current, totals, current_language())
     if as_json:

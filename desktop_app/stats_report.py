@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from desktop_app.application.status_text import format_duration
 from desktop_app.core.stats import StatsSnapshot, load_snapshot
@@ -35,6 +36,8 @@ from desktop_app.storage.history import History, HistoryError, NullHistory, open
 
 EXIT_OK = 0
 EXIT_UNREADABLE = 1
+
+T = TypeVar("T")
 
 #: Version of the ``--json`` layout (bumped only if a key changes meaning; keys are only added).
 JSON_FORMAT = 1
@@ -119,14 +122,9 @@ def main(fmt: str, days: int, paths: AppPaths, today: date | None = None, tz: tz
             print(warning, file=err)
         if warning and not _nothing_recorded(path, warning):
             return EXIT_UNREADABLE
-    try:
-        snapshot = load_snapshot(store, day, zone, days=max(1, days))
-    except HistoryError as exc:
-        print(str(exc), file=err)
+    snapshot = read_then_close(store, lambda s: load_snapshot(s, day, zone, days=max(1, days)), err)
+    if snapshot is None:
         return EXIT_UNREADABLE
-    finally:
-        if isinstance(store, History):
-            store.close()
     if fmt == "json":
         json.dump(snapshot_json(snapshot, now), out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -137,9 +135,25 @@ def main(fmt: str, days: int, paths: AppPaths, today: date | None = None, tz: tz
     return EXIT_OK
 
 
+def read_then_close(store: History | NullHistory, read: Callable[[History | NullHistory], T], err: TextIO) -> T | None:
+    """``read(store)``, then close the store: a report opens the history read-only for this one read.
+
+    A history that cannot be read is told on ``err`` in its plain sentence and gives None, for the caller
+    to exit with :data:`EXIT_UNREADABLE`. ``hipbreak program`` reads its days practised the same way.
+    """
+    try:
+        return read(store)
+    except HistoryError as exc:
+        print(str(exc), file=err)
+        return None
+    finally:
+        if isinstance(store, History):
+            store.close()
+
+
 def _nothing_recorded(path: Path, warning: str) -> bool:
     """True when the Null store means "no history yet" (no file, or no table), not "cannot read"."""
     return not path.is_file() or warning == _("No history has been recorded yet.")
 
 
-__all__ = ["EXIT_OK", "EXIT_UNREADABLE", "format_duration", "main", "snapshot_json", "write_text"]
+__all__ = ["EXIT_OK", "EXIT_UNREADABLE", "format_duration", "main", "read_then_close", "snapshot_json", "write_text"]
