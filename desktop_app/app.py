@@ -7,7 +7,8 @@ knows which concrete pieces make up the running app.
 
 Start-up order matters for speed and for the single-instance rule:
 the socket is claimed first (a second launch hands over to the first and
-exits 0 before building anything), then storage and platform probes, then the
+exits 0 before building anything; the plain icon shows while the claim is
+held, before ``QtNetwork`` loads), then storage and platform probes, then the
 controller and the tray. Every window other than the tray is created on first
 use.
 """
@@ -216,6 +217,28 @@ def _show_icon_first(app: Any) -> Any:
     return icon
 
 
+def _claim_socket_around_icon(app: Any, paths: AppPaths, handle: Any) -> tuple[Any, Any]:
+    """The single-instance server and the early icon, ordered so the icon shows soonest.
+
+    All under ``ipc.owner_lock``: a plain socket probe (no ``QtNetwork``) asks whether another
+    instance answers; when none does, the icon shows, and only then is ``QtNetwork`` imported and
+    the server set listening. A second instance started at the same moment waits at the lock,
+    then finds this one answering and hands over without ever showing an icon.
+    ``(None, None)`` when another instance answers; otherwise the server (check ``is_listening``).
+    """
+    from desktop_app.ipc import owner_lock, server_answers
+
+    with owner_lock(paths.socket_name) as locked:
+        if server_answers(paths.socket_name):
+            return None, None
+        icon = _show_icon_first(app)
+        from desktop_app.ipc import CommandServer
+
+        server = CommandServer(paths.socket_name, handle, app)
+        server.listen(lock_held=locked)
+        return server, icon
+
+
 def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: Any) -> int:
     from PySide6.QtCore import QTimer
 
@@ -229,7 +252,7 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
     guard = _setup_logging(paths)
     app, prompt_mode = _make_qt_application()
 
-    from desktop_app.ipc import CommandServer, server_answers
+    from desktop_app.ipc import server_answers
 
     controller: Any = None
 
@@ -241,13 +264,14 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
 
     for folder in (paths.runtime_dir, paths.config_dir, paths.data_dir):
         ensure_dir(folder)
-    server = CommandServer(paths.socket_name, handle, app)
-    if not server.listen():
-        if server_answers(paths.socket_name):
+    server, early_icon = _claim_socket_around_icon(app, paths, handle)
+    if server is None or not server.is_listening():
+        if early_icon is not None:
+            early_icon.hide()
+        if server is None or server_answers(paths.socket_name):
             return _hand_over(paths, initial)
         print(f"hipbreak: {server.error}", file=sys.stderr)
         return 1
-    early_icon = _show_icon_first(app)
 
     from desktop_app.core.settings import Settings
     from desktop_app.storage.history import open_history

@@ -11,6 +11,10 @@ Why it is shaped like this:
   ``hipbreak routines`` must work over SSH with no display. So nothing here
   imports Qt at module level: commands import what they need when they run,
   and only starting the app itself loads QtWidgets.
+* Starting the app (``hipbreak`` or ``hipbreak --demo``) is the path a user
+  waits on before the tray icon shows, so it builds no argument parser and does
+  not import the command table (:mod:`desktop_app.application.commands`): it
+  only probes the socket, and talks to a running app only when one answers.
 * Every error is one plain sentence on stderr with a non-zero exit code, never
   a traceback: argparse's own errors are reworded into one line, and :func:`main`
   catches anything unexpected.
@@ -25,12 +29,15 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from desktop_app import __version__
-from desktop_app.application.commands import COMMANDS, ArgSpec, CommandError, CommandSpec, request
 from desktop_app.i18n import _, ngettext
+
+if TYPE_CHECKING:  # imported where used: starting the app needs neither (see the module doc)
+    from desktop_app.application.commands import ArgSpec, CommandSpec
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -42,6 +49,8 @@ def app_commands() -> dict[str, str]:
 
     Read from the table at each call, so the command line always offers exactly what the table holds.
     """
+    from desktop_app.application.commands import COMMANDS
+
     return {spec.cli_name: spec.name for spec in COMMANDS.values() if spec.in_cli}
 
 
@@ -108,6 +117,8 @@ def _add_arguments(parser: argparse.ArgumentParser, args: Sequence[ArgSpec]) -> 
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from desktop_app.application.commands import COMMANDS
+
     parser = _Parser(
         prog="hipbreak",
         description=_("A tray app that tracks sitting time and guides short hip-flexor stretch breaks. "
@@ -119,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("start a demo: a 60x faster clock and a throwaway profile"))
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
 
-    local = (spec for spec, _run in LOCAL_COMMANDS.values())
+    local = (spec for spec, _run in local_commands().values())
     for spec in (*(spec for spec in COMMANDS.values() if spec.in_cli), *local):
         command = sub.add_parser(spec.cli_name, help=spec.help())
         _add_arguments(command, (*spec.args, *spec.cli_options))
@@ -140,15 +151,18 @@ def _apply_language_setting() -> None:
 
     Reads only the ``language`` field of the settings file, without the full
     load: a broken file is the app's to move aside and report, not the CLI's.
+    The settings rules are imported only for a language other than the default,
+    which keeps them off the way to the tray icon for most users.
     """
-    from desktop_app.core.settings import FIELDS_BY_NAME
     from desktop_app.i18n import set_language
 
     language = "system"
     try:
         data = json.loads(_paths().settings_file.read_text(encoding="utf-8"))
-        if isinstance(data, dict):
-            language = FIELDS_BY_NAME["language"].check(data.get("language", "system"))
+        if isinstance(data, dict) and data.get("language", "system") != "system":
+            from desktop_app.core.settings import FIELDS_BY_NAME
+
+            language = FIELDS_BY_NAME["language"].check(data["language"])
     except (OSError, ValueError, RecursionError):
         pass
     set_language(language)
@@ -239,12 +253,20 @@ def status_text(reply: dict[str, Any]) -> str:
 
 
 def _cmd_start(args: argparse.Namespace, initial: dict[str, Any] | None = None) -> int:
-    """Start the tray app; when one already runs, hand it the request instead (exit 0)."""
-    if not args.demo:
-        from desktop_app.ipc import IpcError, NotRunning, send_command
+    """Start the tray app; when one already runs, hand it the request instead (exit 0).
 
+    A plain probe comes first: when nothing is on the socket (the usual case), nothing is
+    sent, so the command table is not imported on the way to the tray icon. The app itself
+    checks again under its lock (two starts at the same moment).
+    """
+    if not args.demo:
+        from desktop_app.ipc import IpcError, NotRunning, probe, send_command
+
+        socket_name = _paths().socket_name
         try:
-            reply = send_command(_paths().socket_name, initial or {"cmd": "show"}, timeout=3.0)
+            if initial is None and probe(socket_name) == "absent":
+                raise NotRunning(_("HipBreak is not running."))
+            reply = send_command(socket_name, initial or {"cmd": "show"}, timeout=3.0)
         except NotRunning:
             pass
         except IpcError as exc:
@@ -268,6 +290,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_routine(args: argparse.Namespace) -> int:
+    from desktop_app.application.commands import CommandError, request
+
     try:
         message = request("routine", id=args.id)
     except CommandError as exc:
@@ -304,6 +328,8 @@ def _require_known_routine(routine_id: str) -> None:
 
 def _cmd_app(args: argparse.Namespace) -> int:
     """Any command of the running app: its arguments from the table, sent, confirmed in words."""
+    from desktop_app.application.commands import COMMANDS, CommandError, request
+
     spec = COMMANDS[app_commands()[args.command]]
     fields = {arg.name: getattr(args, arg.name) for arg in spec.args}
     try:
@@ -423,45 +449,70 @@ _CLI_SPECIAL: dict[str, Callable[[argparse.Namespace], int]] = {
     "routine": _cmd_routine,   # starts the app when it is not running
 }
 
-_JSON = ArgSpec("json", "bool", nullable=False, default=False, help=lambda: _("print the report as JSON"))
+@lru_cache(maxsize=1)
+def local_commands() -> dict[str, tuple[CommandSpec, Callable[[argparse.Namespace], int]]]:
+    """Commands that work on files here, without the app (and without a display): the same
+    declarations as the app's table, each with the handler that runs it in this process.
 
-#: Commands that work on files here, without the app (and without a display): the same
-#: declarations as the app's table, each with the handler that runs it in this process.
-LOCAL_COMMANDS: dict[str, tuple[CommandSpec, Callable[[argparse.Namespace], int]]] = {
-    spec.cli_name: (spec, handler)
-    for spec, handler in (
-        (CommandSpec("routines", lambda: _("list built-in and your own routines (app not needed)"),
-                     cli_options=(ArgSpec("json", "bool", default=False, help=lambda: _("print the list as JSON")),
-                                  ArgSpec("detail", "bool", default=False,
-                                          help=lambda: _("with --json: list each routine's exercises (doses, sides, "
-                                                         "caution, where to feel it, picture files)")))),
-         _cmd_routines),
-        (CommandSpec("check_routine", lambda: _("check a routine file: exit 0 if valid, 2 with every error"),
-                     cli_options=(ArgSpec("file", "file", required=True,
-                                          help=lambda: _("the routine file (.json)")),)),
-         _cmd_check_routine),
-        (CommandSpec("doctor", lambda: _("report what this desktop supports and where files are"),
-                     cli_options=(_JSON,)),
-         _cmd_doctor),
-        (CommandSpec("stats", lambda: _("print break statistics (app not needed)"),
-                     cli_options=(ArgSpec("json", "bool", default=False, either_or=True, help=lambda: _("print JSON")),
-                                  ArgSpec("csv", "bool", default=False, either_or=True,
-                                          help=lambda: _("print CSV, one row per day")),
-                                  ArgSpec("days", "int", default=7, minimum=1, maximum=3660, option=True,
-                                          help=lambda: _("how many days back (default 7)")))),
-         _cmd_stats),
-        (CommandSpec("program", lambda: _("show the 12-week program and your week in it (app not needed)"),
-                     cli_options=(_JSON,)),
-         _cmd_program),
-        (CommandSpec("autostart", lambda: _("start HipBreak at login: on, off or status"),
-                     cli_options=(ArgSpec("action", "choice", choices=("on", "off", "status"), required=True),)),
-         _cmd_autostart),
-    )
-}
+    Built on first use (also as ``cli.LOCAL_COMMANDS``), so starting the app does not build it.
+    """
+    from desktop_app.application.commands import ArgSpec, CommandSpec
+
+    json_option = ArgSpec("json", "bool", nullable=False, default=False, help=lambda: _("print the report as JSON"))
+    return {
+        spec.cli_name: (spec, handler)
+        for spec, handler in (
+            (CommandSpec("routines", lambda: _("list built-in and your own routines (app not needed)"),
+                         cli_options=(ArgSpec("json", "bool", default=False, help=lambda: _("print the list as JSON")),
+                                      ArgSpec("detail", "bool", default=False,
+                                              help=lambda: _("with --json: list each routine's exercises "
+                                                             "(doses, sides, caution, where to feel it, "
+                                                             "picture files)")))),
+             _cmd_routines),
+            (CommandSpec("check_routine", lambda: _("check a routine file: exit 0 if valid, 2 with every error"),
+                         cli_options=(ArgSpec("file", "file", required=True,
+                                              help=lambda: _("the routine file (.json)")),)),
+             _cmd_check_routine),
+            (CommandSpec("doctor", lambda: _("report what this desktop supports and where files are"),
+                         cli_options=(json_option,)),
+             _cmd_doctor),
+            (CommandSpec("stats", lambda: _("print break statistics (app not needed)"),
+                         cli_options=(ArgSpec("json", "bool", default=False, either_or=True,
+                                              help=lambda: _("print JSON")),
+                                      ArgSpec("csv", "bool", default=False, either_or=True,
+                                              help=lambda: _("print CSV, one row per day")),
+                                      ArgSpec("days", "int", default=7, minimum=1, maximum=3660, option=True,
+                                              help=lambda: _("how many days back (default 7)")))),
+             _cmd_stats),
+            (CommandSpec("program", lambda: _("show the 12-week program and your week in it (app not needed)"),
+                         cli_options=(json_option,)),
+             _cmd_program),
+            (CommandSpec("autostart", lambda: _("start HipBreak at login: on, off or status"),
+                         cli_options=(ArgSpec("action", "choice", choices=("on", "off", "status"), required=True),)),
+             _cmd_autostart),
+        )
+    }
+
+
+def __getattr__(name: str) -> Any:
+    """``cli.LOCAL_COMMANDS``: the table of :func:`local_commands`, built when first read."""
+    if name == "LOCAL_COMMANDS":
+        return local_commands()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _start_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """What ``hipbreak`` alone or ``hipbreak --demo`` parses to (start the app), without a parser."""
+    if list(argv) in ([], ["--demo"]):
+        return argparse.Namespace(command=None, demo=bool(argv))
+    return None
 
 
 def run(argv: Sequence[str]) -> int:
     """Parse and run; raises :class:`CliError` for anything to report."""
+    start = _start_args(argv)
+    if start is not None:
+        return _cmd_start(start)
     args = build_parser().parse_args(list(argv))
     command = args.command
     if args.demo and command not in (None, "routine"):
@@ -469,8 +520,8 @@ def run(argv: Sequence[str]) -> int:
                        EXIT_USAGE)
     if command is None:
         return _cmd_start(args)
-    if command in LOCAL_COMMANDS:
-        return LOCAL_COMMANDS[command][1](args)
+    if command in local_commands():
+        return local_commands()[command][1](args)
     return _CLI_SPECIAL.get(command, _cmd_app)(args)
 
 

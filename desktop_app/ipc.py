@@ -22,6 +22,11 @@ Why it is built this way:
 * :func:`send_command` is a blocking client for the CLI that needs no
   ``QCoreApplication`` and no display: plain AF_UNIX on Unix, ``QLocalSocket``
   with ``waitFor*`` on Windows (named pipes).
+* Start-up speed: ``QtNetwork`` and the command table are imported only when a
+  server is built or a message is encoded, never by :func:`probe`,
+  :func:`server_answers` or :func:`owner_lock`. So the app can settle who owns
+  the name (under the lock), show its tray icon, and only then load ``QtNetwork``
+  and listen, still under the same lock (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -31,15 +36,16 @@ import logging
 import os
 import socket as pysocket
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import QDir, QLockFile, QObject, QTimer, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from desktop_app.application import commands
-from desktop_app.application.commands import MAX_MESSAGE_BYTES, CommandError
 from desktop_app.i18n import _
+
+if TYPE_CHECKING:  # imported where used: neither is needed before the tray icon shows
+    from PySide6.QtNetwork import QLocalSocket
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +55,8 @@ Handler = Callable[[str, dict[str, Any]], dict[str, Any]]
 REQUEST_TIMEOUT_MS = 2000
 #: Connections served at once; more are answered "busy" and closed, so a flood cannot eat memory.
 MAX_CONNECTIONS = 32
+#: How long :func:`owner_lock` waits for another starting instance before going on without the lock.
+LOCK_WAIT_MS = 3000
 
 
 class IpcError(Exception):
@@ -67,23 +75,66 @@ def _lock_path(socket_name: str) -> str:
     return os.path.join(QDir.tempPath(), safe + ".lock")
 
 
-def server_answers(socket_name: str, timeout: float = 0.5) -> bool:
-    """True when a live server accepts connections on ``socket_name``."""
+Probe = Literal["absent", "answers", "unclear"]
+
+
+def probe(socket_name: str, timeout: float = 0.5) -> Probe:
+    """Who is on ``socket_name``: nobody (``"absent"``), a live server, or ``"unclear"``.
+
+    ``"absent"`` only when the connection was plainly refused or there is no socket file,
+    so a caller may start an instance; a timeout or any other error is ``"unclear"`` (a hung
+    instance must not be pushed aside). On Unix a plain AF_UNIX connect, without ``QtNetwork``.
+    """
     if os.name == "posix":
-        probe = pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM)
-        probe.settimeout(timeout)
+        client = pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM)
+        client.settimeout(timeout)
         try:
-            probe.connect(socket_path(socket_name))
+            client.connect(socket_path(socket_name))
+        except (FileNotFoundError, ConnectionRefusedError):
+            return "absent"
         except OSError:
-            return False
+            return "unclear"
         finally:
-            probe.close()
-        return True
+            client.close()
+        return "answers"
+    from PySide6.QtNetwork import QLocalSocket
+
     qt_probe = QLocalSocket()
     qt_probe.connectToServer(socket_name)
     connected = qt_probe.waitForConnected(int(timeout * 1000))
+    error = qt_probe.error()
     qt_probe.abort()
-    return connected
+    if connected:
+        return "answers"
+    if error in (QLocalSocket.LocalSocketError.ServerNotFoundError,
+                 QLocalSocket.LocalSocketError.ConnectionRefusedError):
+        return "absent"
+    return "unclear"
+
+
+def server_answers(socket_name: str, timeout: float = 0.5) -> bool:
+    """True when a live server accepts connections on ``socket_name``."""
+    return probe(socket_name, timeout) == "answers"
+
+
+@contextmanager
+def owner_lock(socket_name: str) -> Iterator[bool]:
+    """Held while one starting instance decides whether it owns ``socket_name`` and starts listening.
+
+    Yields whether the lock was taken (after :data:`LOCK_WAIT_MS` it goes on without it, as
+    before). Two instances started at the same moment take turns: the second waits here until
+    the first listens, then finds it answering and hands over, so it never shows an icon.
+    """
+    lock = QLockFile(_lock_path(socket_name))
+    lock.setStaleLockTime(10_000)
+    locked = lock.tryLock(LOCK_WAIT_MS)
+    if not locked:
+        log.warning("ipc: could not take the lock %s; trying without it", _lock_path(socket_name))
+    try:
+        yield locked
+    finally:
+        if locked:
+            lock.unlock()
 
 
 def socket_path(socket_name: str) -> str:
@@ -99,6 +150,8 @@ class _Connection(QObject):
     finished = Signal(object)
 
     def __init__(self, socket: QLocalSocket, handler: Handler, parent: QObject) -> None:
+        from desktop_app.application.commands import MAX_MESSAGE_BYTES
+
         super().__init__(parent)
         self._socket = socket
         self._handler = handler
@@ -116,6 +169,9 @@ class _Connection(QObject):
         socket.errorOccurred.connect(self._on_socket_error_occurred)
 
     def _on_socket_ready_read(self) -> None:
+        from desktop_app.application import commands
+        from desktop_app.application.commands import MAX_MESSAGE_BYTES
+
         if self._answered:
             # Whatever follows the request is ignored; read it only to let the socket close.
             self._socket.read(MAX_MESSAGE_BYTES)
@@ -130,6 +186,9 @@ class _Connection(QObject):
                 _("The message is larger than {size} KiB.").format(size=MAX_MESSAGE_BYTES // 1024)))
 
     def _serve(self, line: bytes) -> dict[str, Any]:
+        from desktop_app.application import commands
+        from desktop_app.application.commands import CommandError
+
         try:
             cmd, args = commands.parse_request(line)
         except CommandError as exc:
@@ -148,6 +207,11 @@ class _Connection(QObject):
         return {"ok": True, **result} if "ok" not in result else result
 
     def _answer(self, reply: dict[str, Any]) -> None:
+        from PySide6.QtNetwork import QLocalSocket
+
+        from desktop_app.application import commands
+        from desktop_app.application.commands import CommandError
+
         self._answered = True
         self._buffer = bytearray()
         try:
@@ -173,6 +237,8 @@ class _Connection(QObject):
         self._close()
 
     def _on_socket_error_occurred(self, error: QLocalSocket.LocalSocketError) -> None:
+        from PySide6.QtNetwork import QLocalSocket
+
         if error != QLocalSocket.LocalSocketError.PeerClosedError:
             log.debug("ipc: connection error %s", error)
 
@@ -195,6 +261,8 @@ class CommandServer(QObject):
     """
 
     def __init__(self, socket_name: str, handler: Handler, parent: QObject | None = None) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
         super().__init__(parent)
         if not socket_name:
             raise ValueError("socket_name must not be empty")
@@ -222,37 +290,44 @@ class CommandServer(QObject):
         """Connections being served right now (for tests and the doctor)."""
         return len(self._connections)
 
-    def listen(self) -> bool:
-        """Start serving. False when another live instance owns the name (see :attr:`error`)."""
+    def listen(self, *, lock_held: bool = False) -> bool:
+        """Start serving. False when another live instance owns the name (see :attr:`error`).
+
+        Takes :func:`owner_lock` itself unless the caller holds it already (``lock_held``:
+        the app holds it from its first check through showing the icon to here).
+        """
+        if lock_held:
+            return self._listen_locked()
+        with owner_lock(self._name):
+            return self._listen_locked()
+
+    def _listen_locked(self) -> bool:
+        from PySide6.QtNetwork import QLocalServer
+
         self.error = ""
-        lock = QLockFile(_lock_path(self._name))
-        lock.setStaleLockTime(10_000)
-        locked = lock.tryLock(3000)
-        if not locked:
-            log.warning("ipc: could not take the lock %s; trying without it", _lock_path(self._name))
-        try:
-            # Checked first: on Unix Qt creates a user-only socket beside the name and renames
-            # it into place, so listen() would silently take over a live instance's name.
-            if server_answers(self._name):
-                self.error = _("Another HipBreak is already running.")
-                return False
-            if QLocalServer.removeServer(self._name) and os.name == "posix":
-                log.debug("ipc: cleared %s (a stale socket or nothing)", socket_path(self._name))
-            if self._server.listen(self._name):
-                return True
-            self.error = _("Cannot listen on {name}: {reason}.").format(
-                name=self._name, reason=self._server.errorString())
-            log.error("ipc: %s", self.error)
+        # Checked first: on Unix Qt creates a user-only socket beside the name and renames
+        # it into place, so listen() would silently take over a live instance's name.
+        if server_answers(self._name):
+            self.error = _("Another HipBreak is already running.")
             return False
-        finally:
-            if locked:
-                lock.unlock()
+        if QLocalServer.removeServer(self._name) and os.name == "posix":
+            log.debug("ipc: cleared %s (a stale socket or nothing)", socket_path(self._name))
+        if self._server.listen(self._name):
+            return True
+        self.error = _("Cannot listen on {name}: {reason}.").format(
+            name=self._name, reason=self._server.errorString())
+        log.error("ipc: %s", self.error)
+        return False
 
     def close(self) -> None:
         """Stop listening and remove the socket file."""
         self._server.close()
 
     def _on_server_new_connection(self) -> None:
+        from PySide6.QtNetwork import QLocalSocket
+
+        from desktop_app.application import commands
+
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
             if socket is None:
@@ -285,8 +360,10 @@ def send_command(socket_name: str, message: dict[str, Any], timeout: float = 3.0
     (a server thread in the same process included) for the whole wait. Windows
     uses ``QLocalSocket`` (named pipes); that path is also tested on Linux.
     """
+    from desktop_app.application.commands import CommandError, encode
+
     try:
-        data = commands.encode(message)
+        data = encode(message)
     except (CommandError, TypeError, ValueError) as exc:
         raise IpcError(str(exc)) from None
     if os.name == "posix":
@@ -297,6 +374,8 @@ def send_command(socket_name: str, message: dict[str, Any], timeout: float = 3.0
 
 
 def _exchange_unix(path: str, data: bytes, timeout: float) -> bytes:
+    from desktop_app.application.commands import MAX_MESSAGE_BYTES
+
     deadline = time.monotonic() + timeout
 
     def left() -> float:
@@ -340,6 +419,10 @@ def _exchange_unix(path: str, data: bytes, timeout: float) -> bytes:
 
 
 def _exchange_qt(socket_name: str, data: bytes, timeout: float) -> bytes:
+    from PySide6.QtNetwork import QLocalSocket
+
+    from desktop_app.application.commands import MAX_MESSAGE_BYTES
+
     deadline = time.monotonic() + timeout
 
     def left_ms() -> int:
@@ -375,6 +458,8 @@ def _exchange_qt(socket_name: str, data: bytes, timeout: float) -> bytes:
 
 
 def _parse_reply(data: bytes) -> dict[str, Any]:
+    from desktop_app.application.commands import MAX_MESSAGE_BYTES
+
     if len(data) > MAX_MESSAGE_BYTES:
         raise IpcError(_("HipBreak sent an answer larger than {size} KiB.").format(
             size=MAX_MESSAGE_BYTES // 1024))
