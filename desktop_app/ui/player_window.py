@@ -29,6 +29,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QHideEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
@@ -98,6 +99,10 @@ MIN_SIZE = QSize(360, 480)
 #: Frame interval of the figure animation during rep sets (only while visible and playing). 10 fps is
 #: smooth enough for a 2-3 s rep, and each frame wakes Qt's raster thread pool, so fewer frames cost less.
 ANIMATION_INTERVAL_MS = 100
+#: The label class :func:`_wrapped_text` is given and returns (QLabel or CueLabel).
+_Label = TypeVar("_Label", bound=QLabel)
+
+
 class TextScrollArea(QScrollArea):
     """A frameless scroll area that asks for exactly the height its wrapped label needs.
 
@@ -160,6 +165,22 @@ class CueLabel(QLabel):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self.updateGeometry()
+
+
+def _wrapped_text(label: _Label, name: str, vertical: QSizePolicy.Policy) -> _Label:
+    """Make ``label`` plain wrapped text at the top left whose height follows its width (heightForWidth).
+
+    The instructions and the cue lines are set up alike and differ only in the vertical policy,
+    which says whether the layout may squeeze the text (the instructions scroll) or not (the cues).
+    """
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    policy = QSizePolicy(QSizePolicy.Policy.Preferred, vertical)
+    policy.setHeightForWidth(True)
+    label.setSizePolicy(policy)
+    return label
 
 
 class PlayerWindow(QWidget):
@@ -239,30 +260,16 @@ class PlayerWindow(QWidget):
         # At 360x480 the caution and "feel it" lines need the room more than a larger ring does.
         self.ring.setMinimumSize(90, 90)
 
-        self.instructions_label = QLabel(self)
-        self.instructions_label.setObjectName("instructions_label")
-        self.instructions_label.setWordWrap(True)
-        self.instructions_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.instructions_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         # Ignored vertically: QLabel's minimum height guess for wrapped text assumes a narrow
         # width and would force a needless scrollbar; the height comes from heightForWidth.
-        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
-        policy.setHeightForWidth(True)
-        self.instructions_label.setSizePolicy(policy)
+        self.instructions_label = _wrapped_text(QLabel(self), "instructions_label", QSizePolicy.Policy.Ignored)
         self.instructions_scroll = TextScrollArea(self.instructions_label, self)
         self.next_label = QLabel(self)
         self.next_label.setObjectName("next_label")
         self.next_label.setWordWrap(True)
         # Where to feel it and the caution: never in the scrolling instructions, where a small
         # window cut the caution off. Their own label takes the height its text needs.
-        self.cue_label = CueLabel(self)
-        self.cue_label.setObjectName("cue_label")
-        self.cue_label.setWordWrap(True)
-        self.cue_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.cue_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        cue_policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        cue_policy.setHeightForWidth(True)
-        self.cue_label.setSizePolicy(cue_policy)
+        self.cue_label = _wrapped_text(CueLabel(self), "cue_label", QSizePolicy.Policy.Minimum)
 
         media = QHBoxLayout()
         media.setSpacing(8)
