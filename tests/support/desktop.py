@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
@@ -76,12 +76,16 @@ def xvfb(size: str = "1280x800x24") -> Iterator[str]:
 @contextmanager
 def dbus_session() -> Iterator[str]:
     """Start a private session bus; yields its DBUS_SESSION_BUS_ADDRESS."""
-    binary = need("dbus-daemon")
-    proc = subprocess.Popen(
-        [binary, "--session", "--nofork", "--print-address"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
+    with dbus_daemon("--session") as address:
+        yield address
+
+
+@contextmanager
+def dbus_daemon(*args: str, stderr: IO[bytes] | int = subprocess.DEVNULL) -> Iterator[str]:
+    """Start a dbus-daemon with ``args`` (``--session``, or ``--config-file=...`` for a private system bus);
+    yields the address it prints. The GNOME session starts its two buses with this too."""
+    proc = subprocess.Popen([need("dbus-daemon"), "--nofork", "--print-address", *args],
+                            stdout=subprocess.PIPE, stderr=stderr)
     try:
         assert proc.stdout is not None
         address = proc.stdout.readline().decode().strip()

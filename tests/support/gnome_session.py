@@ -38,7 +38,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.desktop import need, stop_process, wait_for
+from tests.support.desktop import dbus_daemon, need, stop_process, wait_for
 
 #: The test-only extension that makes Eval and Screenshot answer (see the module docstring).
 UNSAFE_UUID = "hipbreak-test-unsafe-mode@hipbreak.test"
@@ -307,18 +307,9 @@ def _child(args: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[st
 
 @contextmanager
 def _bus(args: list[str], log_path: Path) -> Iterator[str]:
-    """A dbus-daemon; yields its address."""
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([need("dbus-daemon"), "--nofork", "--print-address", *args],
-                                stdout=subprocess.PIPE, stderr=log)
-    try:
-        assert proc.stdout is not None
-        address = proc.stdout.readline().decode().strip()
-        if not address:
-            raise RuntimeError("dbus-daemon printed no address")
+    """A dbus-daemon logging to ``log_path``; yields its address."""
+    with open(log_path, "wb") as log, dbus_daemon(*args, stderr=log) as address:
         yield address
-    finally:
-        stop_process(proc)
 
 
 def _prepare_dirs(root: Path) -> dict[str, str]:

@@ -20,7 +20,7 @@ import pytest
 
 from desktop_app import crash_guard
 from desktop_app.platform.notify import Notifier, _gvariant_string
-from tests.support.desktop import dbus_session, desktop_env, need, process, wait_for, xvfb
+from tests.support.desktop import dbus_daemon, dbus_session, desktop_env, need, process, wait_for, xvfb
 
 crash_guard.immortalize_singletons()  # PySide6 6.12 on Python 3.11; see crash_guard
 
@@ -108,7 +108,6 @@ def test_quiet_notification_has_low_urgency(qtbot: Any, dunst_bus: dict[str, str
 @pytest.fixture
 def empty_bus() -> Iterator[dict[str, str]]:
     """A session bus on which no notification service runs or can be activated."""
-    binary = need("dbus-daemon")
     folder = Path(tempfile.mkdtemp(prefix="hb-bus-"))
     (folder / "services").mkdir()
     config = folder / "bus.conf"
@@ -122,17 +121,12 @@ def empty_bus() -> Iterator[dict[str, str]]:
   <allow own="*"/></policy>
 </busconfig>
 """)
-    proc = subprocess.Popen([binary, "--config-file", str(config), "--nofork", "--print-address"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
-        assert proc.stdout is not None
-        address = proc.stdout.readline().decode().strip()
-        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=address)
-        env.pop("DISPLAY", None)
-        yield env
+        with dbus_daemon(f"--config-file={config}") as address:
+            env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=address)
+            env.pop("DISPLAY", None)
+            yield env
     finally:
-        proc.terminate()
-        proc.wait(timeout=5)
         shutil.rmtree(folder, ignore_errors=True)
 
 
