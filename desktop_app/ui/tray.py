@@ -19,7 +19,11 @@ whole minutes, but nobody reads it unless the pointer is on the icon: with
 an XEmbed tray (Qt's own ``QSystemTrayIconSys`` widget) it is refreshed when
 the pointer enters the icon, just before Qt shows it, so no minute timer is
 needed. With a StatusNotifierItem host the tooltip is read over D-Bus without
-telling the app, so there it is kept fresh once a minute. While the menu is
+telling the app, so there it is kept fresh once a minute (a panel such as
+plasmashell caches it and reads every property again, icon pixmaps included,
+after each change signal; hovering reads nothing). The ring's steps ride on
+those minute refreshes there rather than adding their own (one refresh a
+minute instead of 1.4 for a 60-minute interval). While the menu is
 open its status line is refreshed every second, and that timer stops when the
 menu closes.
 
@@ -162,11 +166,14 @@ class TrayView(QObject):
         stage = status.stage.value
         sitting = status.sitting_seconds
         waits: list[float] = []
-        if stage in ("working", "snoozed"):  # elsewhere the ring is full, empty or frozen
+        minutely = not self.refreshes_on_hover and stage in ("working", "snoozed", "due")
+        if stage in ("working", "snoozed") and not minutely:  # elsewhere the ring is full, empty or frozen
             step = status.interval_seconds / RING_STEPS if status.interval_seconds > 0 else 60.0
             # the ring step is rounded to the nearest, so it changes half a step past each boundary
             waits.append(step - ((sitting + step / 2) % step))
-        if not self.refreshes_on_hover and stage in ("working", "snoozed", "due"):
+        if minutely:
+            # SNI: each change costs a signal and the host's GetAll of every property, so the ring's
+            # step waits for the next whole minute instead of costing a refresh of its own
             waits.append(60.0 - sitting % 60.0)
         self.next_refresh_seconds = min(waits) if waits else None
         if not waits:

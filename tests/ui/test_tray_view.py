@@ -27,6 +27,20 @@ def test_without_hover_refresh_the_tooltip_is_kept_fresh_each_minute(ctl: AppBri
     assert "Sitting" in view.icon.toolTip()
 
 
+def test_without_hover_refresh_the_ring_step_waits_for_the_minute_refresh(ctl: AppBridge,
+                                                                           clock: FakeClock) -> None:
+    clock.advance(70)  # the first ring step comes at 75 s, the next whole minute at 120 s
+    view = TrayView(ctl)
+    view.refresh()
+    assert view.next_refresh_seconds == pytest.approx(50)  # not 5: no refresh of its own for the ring
+    first = view._look
+    assert first is not None and first.fraction == 0.0
+    clock.advance(50)
+    view.refresh()  # what the minute tick does
+    assert view._look is not None and view._look.fraction == pytest.approx(1 / 24)  # the ring caught up
+    assert view.next_refresh_seconds == pytest.approx(60)
+
+
 def test_with_hover_refresh_only_the_ring_steps_wake_it(ctl: AppBridge, clock: FakeClock) -> None:
     clock.advance(20)
     view = TrayView(ctl)
