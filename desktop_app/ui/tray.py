@@ -85,7 +85,11 @@ class TrayView(QObject):
         self._live_unseen_ticks = 0
         self._tick = QTimer(self)
         self._tick.setSingleShot(True)
-        self._tick.setTimerType(Qt.TimerType.CoarseTimer)
+        # Precise, not coarse: a coarse timer may fire up to 5% (3 s a minute) early, and the tooltip's
+        # "break in" turns over a second before its "Sitting" does, so an early tick changed it twice
+        # a minute, and with SNI every change costs a signal and the panel's GetAll (bench/RESULTS.md).
+        # Either type is one wakeup per timeout.
+        self._tick.setTimerType(Qt.TimerType.PreciseTimer)
         self._tick.timeout.connect(self.refresh)
         self._look: IconLook | None = None
         self._tooltip = ""
