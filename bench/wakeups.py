@@ -12,6 +12,8 @@ per thread and in total.
     .venv/bin/python bench/wakeups.py            # 60 s, the figure for bench/RESULTS.md
     .venv/bin/python bench/wakeups.py --seconds 20 --demo
     .venv/bin/python bench/wakeups.py --active      # a user at the desk: the mouse moves every 5 s
+    .venv/bin/python bench/wakeups.py --sni         # StatusNotifierItem tray: the fake watcher and a host
+                                                    # that reads the item like plasmashell (bench/sni_host.py)
 
 Without ``--active`` nobody touches the (virtual) mouse, so after the natural
 break time (5 min) the app counts the user as away and, per the scheduler,
@@ -23,6 +25,8 @@ Target (issue 3): at most 2 wakeups a minute on average with no window open.
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.e2e.fake_sni_watcher import WatcherProcess  # noqa: E402
 from tests.e2e.helpers import desktop  # noqa: E402
 
 
@@ -58,16 +63,30 @@ def main() -> int:
     parser.add_argument("--active", action="store_true",
                         help="move the mouse a little every 5 s, like a user at work (xdotool; the app is not "
                              "told, it reads idle time only when it polls)")
+    parser.add_argument("--sni", action="store_true",
+                        help="no XEmbed tray: the fake SNI watcher and a host that reads the item on every "
+                             "change signal, as plasmashell does (bench/sni_host.py)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="hipbreak-wakeups-") as tmp, desktop(Path(tmp)) as desk:
+    with tempfile.TemporaryDirectory(prefix="hipbreak-wakeups-") as tmp, \
+            desktop(Path(tmp), with_tray=not args.sni) as desk:
+        watcher = WatcherProcess(desk.bus, host=True, log_path=Path(tmp) / "watcher.log") if args.sni else None
         proc = desk.launch(*(["--demo"] if args.demo else []))
+        host: subprocess.Popen[str] | None = None
+        if watcher is not None:
+            item = watcher.wait_line("registered ").split(" ", 1)[1]
+            host = subprocess.Popen([sys.executable, str(ROOT / "bench" / "sni_host.py"), item],
+                                    env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": desk.bus,
+                                         "QT_QPA_PLATFORM": "offscreen"},
+                                    stdin=subprocess.PIPE, stdout=open(Path(tmp) / "host.log", "w"),  # noqa: SIM115
+                                    stderr=subprocess.STDOUT, text=True)
         start = time.monotonic()
-        while desk.tray_icon() is None:
+        while watcher is None and desk.tray_icon() is None:
             if time.monotonic() - start > 30 or proc.poll() is not None:
                 print("the tray icon never appeared; log:\n" + desk.log(), file=sys.stderr)
                 return 1
             time.sleep(0.05)
         time.sleep(args.settle)
+        reads_before = (Path(tmp) / "host.log").read_text().count("getall") if host else 0
         pid = proc.pid  # the entry-point script runs the app in this very process
         before = thread_switches(pid)
         end = time.monotonic() + args.seconds
@@ -76,7 +95,14 @@ def main() -> int:
             if args.active:
                 desk.jiggle()
         after = thread_switches(pid)
+        host_reads = (Path(tmp) / "host.log").read_text().count("getall") - reads_before if host else 0
         status = desk.status() or {}
+        if host is not None:
+            host.communicate("quit\n", timeout=10)
+            print("host reads (GetAll) during the window: " + str(host_reads))
+            print("\n".join((Path(tmp) / "host.log").read_text().splitlines()[-3:]))
+        if watcher is not None:
+            watcher.stop()
         desk.run("quit")
         proc.wait(timeout=15)
     minutes = args.seconds / 60.0
