@@ -20,6 +20,20 @@ break time (5 min) the app counts the user as away and, per the scheduler,
 polls the idle time every 30 s to notice the return.
 
 Target (issue 3): at most 2 wakeups a minute on average with no window open.
+
+``--routine`` measures a routine instead (issue 13: at most 600 wakeups a minute
+over all threads and 1% of one core while a routine plays with sound): it plays
+``hipbreak routine desk-break`` on a desktop with a PulseAudio null sink, over
+the same two windows as ``bench/run`` (the 20 s from 2 s after the start, which
+hold the get-ready ticks, the chime and the marching rep set, and 15 s of the
+first hold), and prints every thread of the process tree (a player child
+process included) with user + system CPU. ``--variant`` runs several set-ups
+side by side in each round, each with its own profile, so the shared
+machine's noise hits them alike:
+
+    .venv/bin/python bench/wakeups.py --routine --rounds 3 \\
+        --variant base --variant nomitshm:QT_XCB_NO_MITSHM=1 \\
+        --variant snap:PYTHONPATH=/tmp/snap-abc123
 """
 
 from __future__ import annotations
@@ -54,6 +68,70 @@ def thread_switches(pid: int) -> dict[str, int]:
     return result
 
 
+def parse_variant(text: str) -> tuple[str, dict[str, str]]:
+    """``LABEL[:KEY=VALUE,KEY=VALUE]`` -> (label, extra environment)."""
+    label, _sep, rest = text.partition(":")
+    extra: dict[str, str] = {}
+    for item in filter(None, rest.split(",")):
+        key, eq, value = item.partition("=")
+        if not eq:
+            raise argparse.ArgumentTypeError(f"{item!r}: expected KEY=VALUE")
+        extra[key] = value
+    return label, extra
+
+
+def routine_rounds(variants: list[tuple[str, dict[str, str]]], rounds: int, settle: float) -> int:
+    """Play desk-break in every variant at once, ``rounds`` times; print per-thread wakeups and CPU."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from measure import bench_desktop, cli, count_wakeups, launch_app, stop, tree_cpu_seconds
+
+    totals: dict[str, list[tuple[float, float, float, float]]] = {label: [] for label, _env in variants}
+    with tempfile.TemporaryDirectory(prefix="hipbreak-routine-wakeups-") as tmp:
+        with bench_desktop(Path(tmp)) as desk:
+            for number in range(rounds):
+                order = variants if number % 2 == 0 else variants[::-1]
+                apps = {label: launch_app(desk, Path(tmp) / f"profile-{label}-{number}", tag=f"{label}-{number}",
+                                          **extra) for label, extra in order}
+                time.sleep(settle)
+                for label, _extra in order:
+                    started = cli(desk, apps[label].env, "routine", "desk-break")
+                    if started.returncode != 0:
+                        print(f"{label}: routine did not start: {started.stderr.strip()}", file=sys.stderr)
+                labels = [label for label, _extra in order]
+                pids = [apps[label].pid for label in labels]
+                time.sleep(2.0)
+                cpu0, t0 = [tree_cpu_seconds(pid) for pid in pids], time.monotonic()
+                reps = count_wakeups(pids, 20.0)
+                rep_cpu = [100.0 * (tree_cpu_seconds(pid) - c) / (time.monotonic() - t0) for pid, c in zip(pids, cpu0)]
+                time.sleep(max(0.0, t0 + 30.0 - time.monotonic()))
+                cpu1, t1 = [tree_cpu_seconds(pid) for pid in pids], time.monotonic()
+                holds = count_wakeups(pids, 15.0)
+                hold_cpu = [100.0 * (tree_cpu_seconds(pid) - c) / (time.monotonic() - t1) for pid, c in zip(pids, cpu1)]
+                for index, label in enumerate(labels):
+                    rep, hold = reps[index], holds[index]
+                    totals[label].append((rep.per_minute, rep_cpu[index], hold.per_minute, hold_cpu[index]))
+                    print(f"round {number + 1} {label}: rep set {rep.per_minute:.0f}/min {rep_cpu[index]:.2f}% CPU; "
+                          f"hold {hold.per_minute:.0f}/min {hold_cpu[index]:.2f}% CPU")
+                    for name, per_min in rep.top(8):
+                        print(f"    rep set  {name:<36} {per_min:>7.0f}/min")
+                    for name, per_min in hold.top(4):
+                        print(f"    hold     {name:<36} {per_min:>7.0f}/min")
+                for label in labels:
+                    stop(desk, apps[label])
+    print(f"\n{'variant':<16} {'rep set /min':>22} {'rep set CPU %':>20} {'hold /min':>20} {'hold CPU %':>18}")
+    for label, rows in totals.items():
+        cells = []
+        for column in range(4):
+            values = sorted(row[column] for row in rows)
+            fmt = "{:.0f}" if column in (0, 2) else "{:.2f}"
+            median = values[len(values) // 2] if len(values) % 2 else (values[len(values) // 2 - 1]
+                                                                       + values[len(values) // 2]) / 2
+            cells.append(f"{fmt.format(median)} ({fmt.format(values[0])}-{fmt.format(values[-1])})")
+        print(f"{label:<16} {cells[0]:>22} {cells[1]:>20} {cells[2]:>20} {cells[3]:>18}")
+    print("targets: <= 600 wakeups a minute, <= 1% of one core (median, lowest-highest of the rounds)")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the idle stretch measured")
@@ -66,7 +144,15 @@ def main() -> int:
     parser.add_argument("--sni", action="store_true",
                         help="no XEmbed tray: the fake SNI watcher and a host that reads the item on every "
                              "change signal, as plasmashell does (bench/sni_host.py)")
+    parser.add_argument("--routine", action="store_true",
+                        help="measure a routine with sound (desk-break: its rep set and a hold) instead of idle")
+    parser.add_argument("--rounds", type=int, default=3, help="--routine: rounds (default 3)")
+    parser.add_argument("--variant", action="append", type=parse_variant, default=[],
+                        help="--routine: LABEL[:KEY=VALUE,...] extra environment for one app; several run "
+                             "side by side (e.g. PYTHONPATH=<snapshot>, QT_XCB_NO_MITSHM=1)")
     args = parser.parse_args()
+    if args.routine:
+        return routine_rounds(args.variant or [("app", {})], args.rounds, args.settle)
     with tempfile.TemporaryDirectory(prefix="hipbreak-wakeups-") as tmp, \
             desktop(Path(tmp), with_tray=not args.sni) as desk:
         watcher = WatcherProcess(desk.bus, host=True, log_path=Path(tmp) / "watcher.log") if args.sni else None
