@@ -14,13 +14,13 @@ moment they need them and show its message if that fails.
 from __future__ import annotations
 
 import getpass
-import hashlib
 import os
 import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import appdirs
 
@@ -73,9 +73,27 @@ class AppPaths:
         """
         name = f"{APP_NAME}-{_user_tag()}"
         if self.profile_dir is not None:
-            digest = hashlib.sha256(str(self.profile_dir).encode("utf-8", "surrogateescape")).hexdigest()
+            digest = _sha256_hex(str(self.profile_dir).encode("utf-8", "surrogateescape"))
             name += f"-{digest[:10]}"
         return name
+
+
+def _sha256_hex(data: bytes) -> str:
+    """SHA-256 of ``data`` in hex, without ``hashlib`` where Python has its own SHA-256.
+
+    ``hashlib`` loads OpenSSL's libcrypto and initialises every digest: 3.4 MB of the tray app's
+    memory for one hash of a folder name (bench/RESULTS.md, "session 3"). The digest is the same,
+    so the socket name does not change.
+    """
+    import importlib
+
+    for name in ("_sha256", "_sha2", "hashlib"):  # CPython 3.11 builtin, its 3.12 name, OpenSSL
+        try:
+            sha256: Any = importlib.import_module(name).sha256
+            break
+        except (ImportError, AttributeError):
+            continue
+    return str(sha256(data).hexdigest())
 
 
 def _user_tag() -> str:
