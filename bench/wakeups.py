@@ -45,6 +45,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -85,39 +86,43 @@ def routine_rounds(variants: list[tuple[str, dict[str, str]]], rounds: int, sett
     sys.path.insert(0, str(ROOT / "bench"))
     from measure import bench_desktop, cli, count_wakeups, launch_app, stop, tree_cpu_seconds
 
+    def measured(pids: list[int], seconds: float) -> tuple[list[Any], list[float]]:
+        """Wakeups of each tree over the same ``seconds``, and each tree's CPU as % of one core."""
+        cpu_before, start = [tree_cpu_seconds(pid) for pid in pids], time.monotonic()
+        counted = count_wakeups(pids, seconds)
+        elapsed = time.monotonic() - start
+        return counted, [100.0 * (tree_cpu_seconds(pid) - cpu) / elapsed
+                         for pid, cpu in zip(pids, cpu_before, strict=True)]
+
     totals: dict[str, list[tuple[float, float, float, float]]] = {label: [] for label, _env in variants}
-    with tempfile.TemporaryDirectory(prefix="hipbreak-routine-wakeups-") as tmp:
-        with bench_desktop(Path(tmp)) as desk:
-            for number in range(rounds):
-                order = variants if number % 2 == 0 else variants[::-1]
-                apps = {label: launch_app(desk, Path(tmp) / f"profile-{label}-{number}", tag=f"{label}-{number}",
-                                          **extra) for label, extra in order}
-                time.sleep(settle)
-                for label, _extra in order:
-                    started = cli(desk, apps[label].env, "routine", "desk-break")
-                    if started.returncode != 0:
-                        print(f"{label}: routine did not start: {started.stderr.strip()}", file=sys.stderr)
-                labels = [label for label, _extra in order]
-                pids = [apps[label].pid for label in labels]
-                time.sleep(2.0)
-                cpu0, t0 = [tree_cpu_seconds(pid) for pid in pids], time.monotonic()
-                reps = count_wakeups(pids, 20.0)
-                rep_cpu = [100.0 * (tree_cpu_seconds(pid) - c) / (time.monotonic() - t0) for pid, c in zip(pids, cpu0)]
-                time.sleep(max(0.0, t0 + 30.0 - time.monotonic()))
-                cpu1, t1 = [tree_cpu_seconds(pid) for pid in pids], time.monotonic()
-                holds = count_wakeups(pids, 15.0)
-                hold_cpu = [100.0 * (tree_cpu_seconds(pid) - c) / (time.monotonic() - t1) for pid, c in zip(pids, cpu1)]
-                for index, label in enumerate(labels):
-                    rep, hold = reps[index], holds[index]
-                    totals[label].append((rep.per_minute, rep_cpu[index], hold.per_minute, hold_cpu[index]))
-                    print(f"round {number + 1} {label}: rep set {rep.per_minute:.0f}/min {rep_cpu[index]:.2f}% CPU; "
-                          f"hold {hold.per_minute:.0f}/min {hold_cpu[index]:.2f}% CPU")
-                    for name, per_min in rep.top(8):
-                        print(f"    rep set  {name:<36} {per_min:>7.0f}/min")
-                    for name, per_min in hold.top(4):
-                        print(f"    hold     {name:<36} {per_min:>7.0f}/min")
-                for label in labels:
-                    stop(desk, apps[label])
+    with tempfile.TemporaryDirectory(prefix="hipbreak-routine-wakeups-") as tmp, bench_desktop(Path(tmp)) as desk:
+        for number in range(rounds):
+            order = variants if number % 2 == 0 else variants[::-1]
+            apps = {label: launch_app(desk, Path(tmp) / f"profile-{label}-{number}", tag=f"{label}-{number}",
+                                      **extra) for label, extra in order}  # type: ignore[arg-type]
+            time.sleep(settle)
+            for label, _extra in order:
+                started = cli(desk, apps[label].env, "routine", "desk-break")
+                if started.returncode != 0:
+                    print(f"{label}: routine did not start: {started.stderr.strip()}", file=sys.stderr)
+            labels = [label for label, _extra in order]
+            pids = [apps[label].pid for label in labels]
+            time.sleep(2.0)
+            t0 = time.monotonic()
+            reps, rep_cpu = measured(pids, 20.0)
+            time.sleep(max(0.0, t0 + 30.0 - time.monotonic()))
+            holds, hold_cpu = measured(pids, 15.0)
+            for index, label in enumerate(labels):
+                rep, hold = reps[index], holds[index]
+                totals[label].append((rep.per_minute, rep_cpu[index], hold.per_minute, hold_cpu[index]))
+                print(f"round {number + 1} {label}: rep set {rep.per_minute:.0f}/min {rep_cpu[index]:.2f}% CPU; "
+                      f"hold {hold.per_minute:.0f}/min {hold_cpu[index]:.2f}% CPU")
+                for name, per_min in rep.top(8):
+                    print(f"    rep set  {name:<36} {per_min:>7.0f}/min")
+                for name, per_min in hold.top(4):
+                    print(f"    hold     {name:<36} {per_min:>7.0f}/min")
+            for label in labels:
+                stop(desk, apps[label])
     print(f"\n{'variant':<16} {'rep set /min':>22} {'rep set CPU %':>20} {'hold /min':>20} {'hold CPU %':>18}")
     for label, rows in totals.items():
         cells = []
