@@ -1,9 +1,17 @@
 """The words for the app's state: the one-line status and plain durations (pure Python, no Qt).
 
-The tray tooltip, the menu's first line, the status window, the prompt, the
-notifications and ``hipbreak status`` all say the state in these words, so
-they are written once here, in the application layer, where the service that
-builds the status JSON can use them without importing Qt.
+The menu's first line, the status window, the prompt, the notifications and
+``hipbreak status`` all say the state in these words, so they are written once
+here, in the application layer, where the service that builds the status JSON
+can use them without importing Qt.
+
+The tray tooltip says the same state with clock times instead of running
+minutes (:func:`tray_status_line`: "Sitting since 09:12 · break at 10:12"),
+because a tooltip is read from a copy: a StatusNotifierItem panel such as
+plasmashell caches it and reads every property again, icon pixmaps included,
+after each change, and a screen reader reads the icon's accessible text
+whenever it likes. Words that stay true until the stage changes cost one
+update per stage change instead of one a minute (bench/RESULTS.md, issue 13).
 """
 
 from __future__ import annotations
@@ -50,6 +58,41 @@ def format_clock(epoch: float, now: datetime) -> str:
     if when.date() == (now + timedelta(days=1)).date():
         return _("tomorrow {time}").format(time=hhmm)
     return f"{weekday_abbreviation(when.date())} {hhmm}"
+
+
+def _since(epoch: float, now: datetime) -> str:
+    """A past wall time: "09:12" today, "Fri 23:40" on an earlier day (never "tomorrow")."""
+    return format_clock(min(epoch, now.timestamp()), now)
+
+
+def tray_status_line(status: Status, now: datetime) -> str:
+    """The state in words that stay true until the stage changes: the tray tooltip.
+
+    Where :func:`status_line` counts ("Sitting 42 min · break in 18 min"), this names
+    the moments ("Sitting since 09:12 · break at 10:12"), so the text is the same at
+    every reading until something happens: a stage change, a snooze, a break that
+    starts the count again. The only other change is the calendar day ("tomorrow
+    09:00" becomes "09:00" at midnight, "09:12" becomes "Fri 09:12"), which the tray
+    follows with one refresh at midnight. Stages whose :func:`status_line` does not
+    count already are said the same way in both.
+    """
+    stage = status.stage.value
+    since = status.sitting_since
+    if stage == "due" and not status.deferred_reason and status.prompt_kind != "daily":
+        if since is None:
+            return _("Time for a break")
+        return _("Time for a break · sitting since {time}").format(time=_since(since, now))
+    if stage != "working":
+        return status_line(status, now)
+    at = status.next_prompt_at
+    if since is None:
+        return _("Next break {when}").format(when=format_clock(at, now)) if at is not None else status_line(status, now)
+    if at is None:
+        return _("Sitting since {time}").format(time=_since(since, now))
+    if datetime.fromtimestamp(at, now.tzinfo).date() != now.date():  # "break at tomorrow 00:40" reads badly
+        return _("Sitting since {since} · next break {when}").format(since=_since(since, now),
+                                                                     when=format_clock(at, now))
+    return _("Sitting since {since} · break at {at}").format(since=_since(since, now), at=format_clock(at, now))
 
 
 def status_line(status: Status, now: datetime) -> str:
