@@ -13,19 +13,23 @@ the watch cannot tell (no session bus and no X display) does a cheap check
 every :data:`TRAY_CHECK_SECONDS` run, and only while the status window shows.
 
 Wakeups: the icon and tooltip are refreshed when the scheduler reports a
-change, and otherwise only when what they show would change. The ring moves
-in steps of 1/24 of the interval (2.5 min for an hour). The tooltip shows
-whole minutes, but nobody reads it unless the pointer is on the icon: with
-an XEmbed tray (Qt's own ``QSystemTrayIconSys`` widget) it is refreshed when
-the pointer enters the icon, just before Qt shows it, so no minute timer is
-needed. With a StatusNotifierItem host the tooltip is read over D-Bus without
-telling the app, so there it is kept fresh once a minute (a panel such as
+change, and otherwise only when what they show would change. The tooltip
+names moments rather than counting minutes ("Sitting since 09:12 · break at
+10:12", :func:`~desktop_app.application.status_text.tray_status_line`), so it
+stays true without a minute timer: a StatusNotifierItem panel such as
 plasmashell caches it and reads every property again, icon pixmaps included,
-after each change signal; hovering reads nothing). The ring's steps ride on
-those minute refreshes there rather than adding their own (one refresh a
-minute instead of 1.4 for a 60-minute interval). While the menu is
-open its status line is refreshed every second, and that timer stops when the
-menu closes.
+after each change (hovering reads nothing), and a screen reader reads the
+icon's accessible text whenever it likes. It changes at stage changes, and at
+midnight when it names a day ("tomorrow"). XEmbed trays show the same words:
+one text everywhere, true at every reading; the running minutes are in the
+menu's first line, which is refreshed every second while the menu is open
+(that timer stops when the menu closes).
+
+The ring moves in steps of 1/24 of the interval (2.5 min for an hour) in an
+XEmbed tray, where a step is a local repaint; with a StatusNotifierItem host,
+where each step costs a change signal and the host's full read, in steps of
+at least 10 minutes (:func:`~desktop_app.ui.tray_icon.ring_steps`). Measured
+in bench/RESULTS.md ("SNI idle, session 3").
 
 With a StatusNotifierItem host the menu is exported over D-Bus (dbusmenu) and
 the host draws it, possibly from its copy of the layout before our
@@ -38,15 +42,17 @@ the stage stays the same.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
+from desktop_app.application.status_text import tray_status_line
 from desktop_app.i18n import _
 from desktop_app.ui.driver import clock_factor
 from desktop_app.ui.qt_app import trim_pixmap_cache_soon
-from desktop_app.ui.tray_icon import RING_STEPS, IconLook, tray_icon
+from desktop_app.ui.tray_icon import IconLook, next_ring_change, ring_steps, tray_icon
 from desktop_app.ui.tray_menu import TrayMenu
 
 log = logging.getLogger(__name__)
@@ -85,17 +91,16 @@ class TrayView(QObject):
         self._live_unseen_ticks = 0
         self._tick = QTimer(self)
         self._tick.setSingleShot(True)
-        # Precise, not coarse: a coarse timer may fire up to 5% (3 s a minute) early, and the tooltip's
-        # "break in" turns over a second before its "Sitting" does, so an early tick changed it twice
-        # a minute, and with SNI every change costs a signal and the panel's GetAll (bench/RESULTS.md).
-        # Either type is one wakeup per timeout.
+        # Precise, not coarse: a coarse timer may fire up to 5% early, before the ring step it is for,
+        # and then a second refresh follows; with SNI every change costs a signal and the panel's
+        # GetAll (bench/RESULTS.md). Either type is one wakeup per timeout.
         self._tick.setTimerType(Qt.TimerType.PreciseTimer)
         self._tick.timeout.connect(self.refresh)
         self._look: IconLook | None = None
         self._tooltip = ""
         #: The stage the menu last showed (SNI: refreshed when it changes, see the module docstring).
         self._menu_stage: str | None = None
-        #: Qt's XEmbed icon widget, when the icon is docked that way (tooltip refreshed on hover).
+        #: Qt's XEmbed icon widget, when the icon is docked that way (a ring step is cheap there).
         self._xembed: QWidget | None = None
         #: Schedule seconds until the planned refresh (None: nothing counts, no timer).
         self.next_refresh_seconds: float | None = None
@@ -109,25 +114,23 @@ class TrayView(QObject):
         self._watch_hover()
 
     def _watch_hover(self) -> None:
-        """Find Qt's XEmbed icon widget and refresh the tooltip when the pointer enters it."""
+        """Find Qt's XEmbed icon widget: there the fine ring is cheap, and its paints fill Qt's pixmap cache."""
         for widget in QApplication.allWidgets():
             if widget.metaObject().className() == "QSystemTrayIconSys":
                 self._xembed = widget
                 widget.installEventFilter(self)
-                self.refresh()  # re-plan without the minute timer
+                self.refresh()  # re-plan with the fine ring
                 return
 
     @property
-    def refreshes_on_hover(self) -> bool:
-        """True when the tooltip is refreshed on hover (XEmbed), so no minute timer is needed."""
+    def docked_xembed(self) -> bool:
+        """True when Qt docked the icon in an XEmbed tray (a local repaint per change); False for a
+        StatusNotifierItem host, which re-reads every property after each change (and offscreen)."""
         return self._xembed is not None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._xembed:
-            if event.type() in (QEvent.Type.Enter, QEvent.Type.ToolTip):
-                self.refresh()
-            elif event.type() == QEvent.Type.Paint:
-                trim_pixmap_cache_soon()  # the icon just went into Qt's pixmap cache
+        if watched is self._xembed and event.type() == QEvent.Type.Paint:
+            trim_pixmap_cache_soon()  # the icon just went into Qt's pixmap cache
         return False
 
     def hide(self) -> None:
@@ -149,43 +152,46 @@ class TrayView(QObject):
 
     # --- refreshing ----------------------------------------------------------------
     def refresh(self) -> None:
-        """Update icon, tooltip and (if open) the menu; plan the next minute-change refresh."""
+        """Update icon, tooltip and (if open) the menu; plan the next refresh (a ring step, or midnight)."""
         status = self._controller.status()
-        look = IconLook.for_status(status.stage.value, status.sitting_seconds, status.interval_seconds)
+        now = self._controller.now()
+        steps = ring_steps(status.interval_seconds, cached_host=not self.docked_xembed)
+        look = IconLook.for_status(status.stage.value, status.sitting_seconds, status.interval_seconds, steps)
         if look != self._look:
             self._look = look
             self.icon.setIcon(tray_icon(look))
             trim_pixmap_cache_soon()
-        text = "HipBreak · " + self._controller.status_text()
+        text = self._tooltip_text(status, now)
         if text != self._tooltip:
             self._tooltip = text
             self.icon.setToolTip(text)
-        if self.menu.isVisible() or (not self.refreshes_on_hover and status.stage.value != self._menu_stage):
+        if self.menu.isVisible() or (not self.docked_xembed and status.stage.value != self._menu_stage):
             self._refresh_menu()
-        self._plan_tick(status)
+        self._plan_tick(status, now, steps)
 
-    def _plan_tick(self, status: Any) -> None:
-        """Refresh again when the ring (or, without hover refresh, the tooltip's minutes) next changes."""
+    @staticmethod
+    def _tooltip_text(status: Any, now: datetime) -> str:
+        return "HipBreak · " + tray_status_line(status, now)
+
+    def _plan_tick(self, status: Any, now: datetime, steps: int) -> None:
+        """Refresh again when the ring next moves, or at midnight if the tooltip's words change then."""
         self._tick.stop()
-        stage = status.stage.value
-        sitting = status.sitting_seconds
         waits: list[float] = []
-        minutely = not self.refreshes_on_hover and stage in ("working", "snoozed", "due")
-        if stage in ("working", "snoozed") and not minutely:  # elsewhere the ring is full, empty or frozen
-            step = status.interval_seconds / RING_STEPS if status.interval_seconds > 0 else 60.0
-            # the ring step is rounded to the nearest, so it changes half a step past each boundary
-            waits.append(step - ((sitting + step / 2) % step))
-        if minutely:
-            # SNI: each change costs a signal and the host's GetAll of every property, so the ring's
-            # step waits for the next whole minute instead of costing a refresh of its own
-            waits.append(60.0 - sitting % 60.0)
+        if status.stage.value in ("working", "snoozed"):  # elsewhere the ring is full, empty or frozen
+            ring = next_ring_change(status.sitting_seconds, status.interval_seconds, steps)
+            if ring is not None:
+                waits.append(ring)
+        # "tomorrow 09:00" becomes "09:00", "since 23:40" becomes "since Fri 23:40"
+        midnight = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=now.tzinfo)
+        after_midnight = midnight + timedelta(seconds=1)
+        if self._tooltip_text(status, after_midnight) != self._tooltip:
+            waits.append(max(0.0, (after_midnight - now).total_seconds()))
         self.next_refresh_seconds = min(waits) if waits else None
         if not waits:
             return
         factor = clock_factor(self._controller.schedule_clock)
         real = min(waits) / factor + 0.05
-        self._tick.start(max(200, round(real * 1000)))
-
+        self._tick.start(max(200, min(2**31 - 1, round(real * 1000))))
     def _refresh_menu(self) -> None:
         state = self._controller.menu_state()
         self._menu_stage = state.stage

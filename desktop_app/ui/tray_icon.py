@@ -11,10 +11,18 @@ rim: whatever the panel colour, one of the two contrasts with it.
 The icon only changes when the ring moves by a visible step (1/24 of a turn)
 or the look changes, so the tray host (which repaints on every ``setIcon``)
 is not woken needlessly. Icons are cached by (look, step).
+
+A StatusNotifierItem panel (plasmashell, GNOME's AppIndicator) pays more for a
+step: the change signal, then a read of every property, the icon pixmaps of all
+sizes included (about 9 wakeups of ours each, bench/RESULTS.md). There the ring
+moves in coarse steps (:func:`ring_steps`) of at least
+:data:`CACHED_HOST_STEP_SECONDS`, so the icon costs under one wakeup a minute,
+and counts whole steps done, so a coarse ring is never full before the break is due.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +35,42 @@ ICON_SIZES: tuple[int, ...] = (16, 20, 22, 24, 32, 48, 64)
 PIXEL_RATIOS: tuple[float, ...] = (1.0, 2.0)
 #: Steps of a full ring; the icon is repainted only when the step changes.
 RING_STEPS = 24
+#: With a tray host that re-reads every property after a change (StatusNotifierItem), a ring step
+#: lasts at least this many schedule seconds (issue 13: at most 2 wakeups a minute in the tray).
+CACHED_HOST_STEP_SECONDS = 600.0
+#: ... and the ring has at most this many steps there (eighths: a visible move each time).
+CACHED_HOST_MAX_STEPS = 8
+
+
+def ring_steps(interval_seconds: float, cached_host: bool) -> int:
+    """Steps of a full ring: :data:`RING_STEPS`, or for a host that re-reads everything after each
+    change, as many as fit with each lasting :data:`CACHED_HOST_STEP_SECONDS` (1 to 8: a 60-minute
+    interval moves every 10 minutes, a 20-minute one shows the half, a 15-minute one only "due")."""
+    if not cached_host:
+        return RING_STEPS
+    return max(1, min(CACHED_HOST_MAX_STEPS, int(interval_seconds // CACHED_HOST_STEP_SECONDS)))
+
+
+def ring_fraction(sitting_seconds: float, interval_seconds: float, steps: int = RING_STEPS) -> float:
+    """How full the ring is, in whole ``steps``: the fine ring (:data:`RING_STEPS`) rounds to the
+    nearest step; a coarse one counts whole steps done, so it only fills when the break is due."""
+    if interval_seconds <= 0:
+        return 0.0
+    fraction = max(0.0, min(1.0, sitting_seconds / interval_seconds))
+    if steps >= RING_STEPS:
+        return round(fraction * steps) / steps
+    return math.floor(fraction * steps) / steps
+
+
+def next_ring_change(sitting_seconds: float, interval_seconds: float, steps: int = RING_STEPS) -> float | None:
+    """Seconds of sitting until :func:`ring_fraction` changes, or None once the ring is full."""
+    if interval_seconds <= 0 or ring_fraction(sitting_seconds, interval_seconds, steps) >= 1.0:
+        return None
+    step = interval_seconds / steps
+    sitting = max(0.0, sitting_seconds)
+    if steps >= RING_STEPS:  # rounded to the nearest: it changes half a step past each boundary
+        return step - ((sitting + step / 2) % step)
+    return step - (sitting % step)
 
 #: The looks, by ``Stage`` value. Unknown stages fall back to "working".
 LOOKS: tuple[str, ...] = (
@@ -63,16 +107,17 @@ class IconLook:
     fraction: float
 
     @classmethod
-    def for_status(cls, stage: str, sitting_seconds: float, interval_seconds: float) -> IconLook:
-        """The look for a scheduler status, with the ring quantised to :data:`RING_STEPS`."""
+    def for_status(cls, stage: str, sitting_seconds: float, interval_seconds: float,
+                   steps: int = RING_STEPS) -> IconLook:
+        """The look for a scheduler status, with the ring in ``steps`` (:func:`ring_fraction`)."""
         look = stage if stage in LOOKS else "working"
         if look in ("due", "in_routine"):
             fraction = 1.0
-        elif look in ("away", "standing", "off_hours") or interval_seconds <= 0:
+        elif look in ("away", "standing", "off_hours"):
             fraction = 0.0
         else:
-            fraction = max(0.0, min(1.0, sitting_seconds / interval_seconds))
-        return cls(look, round(fraction * RING_STEPS) / RING_STEPS)
+            fraction = ring_fraction(sitting_seconds, interval_seconds, steps)
+        return cls(look, fraction)
 
 
 def paint_pixmap(look: IconLook, size: int, ratio: float = 1.0) -> QPixmap:

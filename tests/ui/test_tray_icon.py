@@ -14,7 +14,10 @@ from desktop_app.ui.tray_icon import (
     PIXEL_RATIOS,
     RING_STEPS,
     IconLook,
+    next_ring_change,
     paint_pixmap,
+    ring_fraction,
+    ring_steps,
     tray_icon,
 )
 
@@ -99,3 +102,30 @@ def test_readable_on_light_and_dark_panels(qapp: QApplication, panel: str, look:
     image = _on(panel, IconLook(look, 0.5), 22)
     contrasting = _count(image, lambda c: abs(c.lightness() - bg.lightness()) > 80)
     assert contrasting > 22 * 22 * 0.3
+
+
+def test_a_status_notifier_host_gets_a_coarse_ring_of_ten_minute_steps() -> None:
+    """SNI: each icon change costs the host's full read, so a step lasts at least 10 minutes."""
+    assert ring_steps(3600, cached_host=False) == RING_STEPS
+    assert ring_steps(3600, cached_host=True) == 6
+    assert ring_steps(45 * 60, cached_host=True) == 4
+    assert ring_steps(20 * 60, cached_host=True) == 2
+    assert ring_steps(15 * 60, cached_host=True) == 1  # only "due" fills it
+    assert ring_steps(4 * 3600, cached_host=True) == 8  # eighths at most
+    assert ring_steps(0, cached_host=True) == 1
+
+
+def test_a_coarse_ring_counts_whole_steps_and_is_full_only_at_the_interval() -> None:
+    assert ring_fraction(599, 3600, 6) == 0.0
+    assert ring_fraction(600, 3600, 6) == pytest.approx(1 / 6)
+    assert ring_fraction(3599, 3600, 6) == pytest.approx(5 / 6)
+    assert ring_fraction(3600, 3600, 6) == 1.0
+    assert next_ring_change(70, 3600, 6) == pytest.approx(530)
+    assert next_ring_change(3599, 3600, 6) == pytest.approx(1)
+    assert next_ring_change(3600, 3600, 6) is None
+    # the fine ring rounds to the nearest step: it changes half a step past each boundary
+    assert ring_fraction(74, 3600) == 0.0 and ring_fraction(76, 3600) == pytest.approx(1 / 24)
+    assert next_ring_change(20, 3600) == pytest.approx(55)
+    assert next_ring_change(3600 - 75, 3600) is None  # already rounded up to full
+    assert IconLook.for_status("working", 3599, 3600, 6) == IconLook("working", 5 / 6)
+    assert IconLook.for_status("due", 10, 3600, 6) == IconLook("due", 1.0)
