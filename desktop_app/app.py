@@ -8,7 +8,7 @@ knows which concrete pieces make up the running app.
 Start-up order matters for speed and for the single-instance rule:
 the socket is claimed first (a second launch hands over to the first and
 exits 0 before building anything; the plain icon shows while the claim is
-held, before ``QtNetwork`` loads), then storage and platform probes, then the
+held, before the server listens), then storage and platform probes, then the
 controller and the tray. Every window other than the tray is created on first
 use.
 """
@@ -220,10 +220,10 @@ def _show_icon_first(app: Any) -> Any:
 def _claim_socket_around_icon(app: Any, paths: AppPaths, handle: Any) -> tuple[Any, Any]:
     """The single-instance server and the early icon, ordered so the icon shows soonest.
 
-    All under ``ipc.owner_lock``: a plain socket probe (no ``QtNetwork``) asks whether another
-    instance answers; when none does, the icon shows, and only then is ``QtNetwork`` imported and
-    the server set listening. A second instance started at the same moment waits at the lock,
-    then finds this one answering and hands over without ever showing an icon.
+    All under ``ipc.owner_lock``: a plain socket probe asks whether another instance answers;
+    when none does, the icon shows, and only then is the server built and set listening. A second
+    instance started at the same moment waits at the lock, then finds this one answering and hands
+    over without ever showing an icon.
     ``(None, None)`` when another instance answers; otherwise the server (check ``is_listening``).
     """
     from desktop_app.ipc import owner_lock, server_answers

@@ -1,4 +1,4 @@
-"""Single instance and commands over a local socket (QLocalServer / QLocalSocket).
+"""Single instance and commands over a local socket (AF_UNIX on Unix, QLocalServer elsewhere).
 
 The running app owns one named local socket per profile. A second launch,
 and every ``hipbreak <command>``, connects to it, sends one JSON object
@@ -14,19 +14,20 @@ Why it is built this way:
 * Everything on the server side is non-blocking on the Qt event loop. A client
   that sends half a message and stalls is dropped after a short timeout, and
   it never holds up other clients because each connection is its own object.
-* ``QLocalServer.UserAccessOption`` makes the socket file mode 0700, so other
-  users on the machine cannot talk to it.
+* The socket file is mode 0700 (made in a private folder, then renamed into place; on
+  Windows ``QLocalServer.UserAccessOption``), so other users on the machine cannot talk to it.
 * A socket file left behind by a crash is removed only after checking that no
   live server answers on it, and that check runs under a lock file, so two
   instances started at the same moment cannot delete each other's socket.
 * :func:`send_command` is a blocking client for the CLI that needs no
   ``QCoreApplication`` and no display: plain AF_UNIX on Unix, ``QLocalSocket``
   with ``waitFor*`` on Windows (named pipes).
-* Start-up speed: ``QtNetwork`` and the command table are imported only when a
-  server is built or a message is encoded, never by :func:`probe`,
-  :func:`server_answers` or :func:`owner_lock`. So the app can settle who owns
-  the name (under the lock), show its tray icon, and only then load ``QtNetwork``
-  and listen, still under the same lock (bench/RESULTS.md).
+* Start-up speed and memory: on Unix the server is a plain AF_UNIX socket watched by
+  ``QSocketNotifier``, so the tray app never loads ``QtNetwork`` (about 4 MB with the
+  libraries it links). The command table is imported only when a message is served or
+  encoded, never by :func:`probe`, :func:`server_answers` or :func:`owner_lock`. So the
+  app settles who owns the name (under the lock), shows its tray icon, and only then
+  listens, still under the same lock (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ import os
 import socket as pysocket
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import QDir, QLockFile, QObject, QTimer, Signal
@@ -145,39 +146,42 @@ def socket_path(socket_name: str) -> str:
 
 
 class _Connection(QObject):
-    """One client connection: collects one request line, answers it, then closes."""
+    """One client connection: collects one request line, answers it, then closes.
+
+    The protocol lives here; the bytes come and go through a channel: :class:`_UnixChannel`
+    (a plain AF_UNIX socket, on Unix) or :class:`_QtChannel` (a ``QLocalSocket``, on Windows).
+    """
 
     finished = Signal(object)
 
-    def __init__(self, socket: QLocalSocket, handler: Handler, parent: QObject) -> None:
-        from desktop_app.application.commands import MAX_MESSAGE_BYTES
-
+    def __init__(self, channel: _UnixChannel | _QtChannel, handler: Handler, parent: QObject) -> None:
         super().__init__(parent)
-        self._socket = socket
+        self._channel = channel
         self._handler = handler
         self._buffer = bytearray()
         self._answered = False
         self._closed = False
-        # Qt must not buffer more than one message either, or a flood would sit in memory.
-        socket.setReadBufferSize(MAX_MESSAGE_BYTES + 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start(REQUEST_TIMEOUT_MS)
-        socket.readyRead.connect(self._on_socket_ready_read)
-        socket.disconnected.connect(self._on_socket_disconnected)
-        socket.errorOccurred.connect(self._on_socket_error_occurred)
+        channel.attach(self)
 
-    def _on_socket_ready_read(self) -> None:
-        from desktop_app.application import commands
+    def room(self) -> int:
+        """How many bytes to read now: never more than one message is held, even under a flood."""
         from desktop_app.application.commands import MAX_MESSAGE_BYTES
 
         if self._answered:
-            # Whatever follows the request is ignored; read it only to let the socket close.
-            self._socket.read(MAX_MESSAGE_BYTES)
-            return
-        room = MAX_MESSAGE_BYTES + 1 - len(self._buffer)
-        self._buffer += bytes(self._socket.read(room).data())
+            return MAX_MESSAGE_BYTES  # read only to let the socket close, then dropped
+        return MAX_MESSAGE_BYTES + 1 - len(self._buffer)
+
+    def received(self, data: bytes) -> None:
+        from desktop_app.application import commands
+        from desktop_app.application.commands import MAX_MESSAGE_BYTES
+
+        if self._answered or self._closed:
+            return  # whatever follows the request is ignored
+        self._buffer += data
         end = self._buffer.find(b"\n")
         if end >= 0:
             self._answer(self._serve(bytes(self._buffer[: end + 1])))
@@ -207,8 +211,6 @@ class _Connection(QObject):
         return {"ok": True, **result} if "ok" not in result else result
 
     def _answer(self, reply: dict[str, Any]) -> None:
-        from PySide6.QtNetwork import QLocalSocket
-
         from desktop_app.application import commands
         from desktop_app.application.commands import CommandError
 
@@ -219,22 +221,123 @@ class _Connection(QObject):
         except (CommandError, TypeError, ValueError) as exc:
             log.error("ipc: cannot send the reply (%s)", exc)
             data = commands.encode(commands.error_reply(_("HipBreak could not encode its answer.")))
-        self._socket.write(data)
-        self._socket.flush()
-        self._socket.disconnectFromServer()
         # A client that never reads its reply must not keep the connection forever.
         self._timer.start(REQUEST_TIMEOUT_MS)
-        if self._socket.state() == QLocalSocket.LocalSocketState.UnconnectedState:
-            self._close()
+        self._channel.send_and_finish(data)
 
     def _on_timer_timeout(self) -> None:
         if not self._answered:
             log.info("ipc: dropped a client that sent no complete message within %d ms", REQUEST_TIMEOUT_MS)
-        self._socket.abort()
-        self._close()
+        self.close()
+
+    def close(self) -> None:
+        """The client left, the reply is out and the client closed, or the time is up."""
+        if self._closed:
+            return
+        self._closed = True
+        self._timer.stop()
+        self._channel.dispose()
+        self.finished.emit(self)
+        self.deleteLater()
+
+
+class _UnixChannel(QObject):
+    """A plain non-blocking AF_UNIX connection watched by ``QSocketNotifier`` (no ``QtNetwork``).
+
+    After the reply is written the socket is shut for writing (the client reads to EOF) and
+    whatever the client still sends is read and dropped until it closes, so it never sees a reset.
+    """
+
+    def __init__(self, sock: pysocket.socket, parent: QObject) -> None:
+        from PySide6.QtCore import QSocketNotifier
+
+        super().__init__(parent)
+        self._sock = sock
+        self._out = b""
+        self._finishing = False
+        self._connection: _Connection | None = None
+        self._reader = QSocketNotifier(sock.fileno(), QSocketNotifier.Type.Read, self)
+        self._writer = QSocketNotifier(sock.fileno(), QSocketNotifier.Type.Write, self)
+        self._writer.setEnabled(False)
+        self._reader.activated.connect(self._on_readable)
+        self._writer.activated.connect(self._on_writable)
+
+    def attach(self, connection: _Connection) -> None:
+        self._connection = connection
+
+    def _on_readable(self) -> None:
+        connection = self._connection
+        if connection is None:
+            return
+        try:
+            data = self._sock.recv(max(1, connection.room()))
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as exc:
+            log.debug("ipc: connection error %s", exc)
+            connection.close()
+            return
+        if not data:  # the client closed its end
+            connection.close()
+            return
+        connection.received(data)
+
+    def send_and_finish(self, data: bytes) -> None:
+        self._out = data
+        self._finishing = True
+        self._on_writable()
+
+    def _on_writable(self) -> None:
+        try:
+            while self._out:
+                sent = self._sock.send(self._out)
+                self._out = self._out[sent:]
+        except (BlockingIOError, InterruptedError):
+            self._writer.setEnabled(True)  # the rest when the client has read some
+            return
+        except OSError as exc:  # the client went away before reading its reply
+            log.debug("ipc: could not send the reply: %s", exc)
+            if self._connection is not None:
+                self._connection.close()
+            return
+        self._writer.setEnabled(False)
+        if self._finishing:
+            with suppress(OSError):
+                self._sock.shutdown(pysocket.SHUT_WR)
+
+    def dispose(self) -> None:
+        self._reader.setEnabled(False)
+        self._writer.setEnabled(False)
+        self._connection = None
+        self._sock.close()
+        self.deleteLater()
+
+
+class _QtChannel(QObject):
+    """A ``QLocalSocket`` connection (Windows named pipes; also tested on Linux)."""
+
+    def __init__(self, socket: QLocalSocket, parent: QObject) -> None:
+        from desktop_app.application.commands import MAX_MESSAGE_BYTES
+
+        super().__init__(parent)
+        self._socket = socket
+        self._connection: _Connection | None = None
+        # Qt must not buffer more than one message either, or a flood would sit in memory.
+        socket.setReadBufferSize(MAX_MESSAGE_BYTES + 1)
+
+    def attach(self, connection: _Connection) -> None:
+        self._connection = connection
+        self._socket.readyRead.connect(self._on_socket_ready_read)
+        self._socket.disconnected.connect(self._on_socket_disconnected)
+        self._socket.errorOccurred.connect(self._on_socket_error_occurred)
+
+    def _on_socket_ready_read(self) -> None:
+        if self._connection is not None:
+            self._connection.received(bytes(self._socket.read(self._connection.room()).data()))
 
     def _on_socket_disconnected(self) -> None:
-        self._close()
+        if self._connection is not None:
+            self._connection.close()
 
     def _on_socket_error_occurred(self, error: QLocalSocket.LocalSocketError) -> None:
         from PySide6.QtNetwork import QLocalSocket
@@ -242,13 +345,19 @@ class _Connection(QObject):
         if error != QLocalSocket.LocalSocketError.PeerClosedError:
             log.debug("ipc: connection error %s", error)
 
-    def _close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        self._timer.stop()
+    def send_and_finish(self, data: bytes) -> None:
+        from PySide6.QtNetwork import QLocalSocket
+
+        self._socket.write(data)
+        self._socket.flush()
+        self._socket.disconnectFromServer()
+        if self._socket.state() == QLocalSocket.LocalSocketState.UnconnectedState:
+            self._on_socket_disconnected()
+
+    def dispose(self) -> None:
+        self._connection = None
+        self._socket.abort()
         self._socket.deleteLater()
-        self.finished.emit(self)
         self.deleteLater()
 
 
@@ -258,19 +367,30 @@ class CommandServer(QObject):
     ``handler`` runs on the main thread and returns a dict; ``"ok": true`` is
     added when it has no ``ok`` key. An exception in the handler becomes an
     error reply and a log entry, never a crash.
+
+    On Unix the socket is a plain AF_UNIX socket watched by ``QSocketNotifier``: ``QtNetwork``
+    (libQt6Network, and the Kerberos and OpenSSL libraries it links) cost the idle tray app about
+    4 MB of memory for one listening socket (bench/RESULTS.md, "session 3"). Elsewhere, or with
+    ``native=False`` (tests run both), ``QLocalServer``.
     """
 
-    def __init__(self, socket_name: str, handler: Handler, parent: QObject | None = None) -> None:
-        from PySide6.QtNetwork import QLocalServer
-
+    def __init__(self, socket_name: str, handler: Handler, parent: QObject | None = None, *,
+                 native: bool | None = None) -> None:
         super().__init__(parent)
         if not socket_name:
             raise ValueError("socket_name must not be empty")
         self._name = socket_name
         self._handler = handler
-        self._server = QLocalServer(self)
-        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        self._server.newConnection.connect(self._on_server_new_connection)
+        self._native = (os.name == "posix") if native is None else native
+        self._listener: pysocket.socket | None = None
+        self._notifier: Any = None
+        self._server: Any = None
+        if not self._native:
+            from PySide6.QtNetwork import QLocalServer
+
+            self._server = QLocalServer(self)
+            self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+            self._server.newConnection.connect(self._on_server_new_connection)
         self._connections: set[_Connection] = set()
         #: Why the last :meth:`listen` returned False, in plain words ("" when it succeeded).
         self.error = ""
@@ -281,10 +401,14 @@ class CommandServer(QObject):
 
     def full_server_name(self) -> str:
         """The socket's path (Unix) or pipe name (Windows) while listening."""
-        return self._server.fullServerName()
+        if self._server is not None:
+            return str(self._server.fullServerName())
+        return socket_path(self._name) if self._listener is not None else ""
 
     def is_listening(self) -> bool:
-        return self._server.isListening()
+        if self._server is not None:
+            return bool(self._server.isListening())
+        return self._listener is not None
 
     def connection_count(self) -> int:
         """Connections being served right now (for tests and the doctor)."""
@@ -302,14 +426,16 @@ class CommandServer(QObject):
             return self._listen_locked()
 
     def _listen_locked(self) -> bool:
-        from PySide6.QtNetwork import QLocalServer
-
         self.error = ""
-        # Checked first: on Unix Qt creates a user-only socket beside the name and renames
-        # it into place, so listen() would silently take over a live instance's name.
+        # Checked first: the socket is made user-only beside the name and renamed into place,
+        # so listening would silently take over a live instance's name.
         if server_answers(self._name):
             self.error = _("Another HipBreak is already running.")
             return False
+        if self._server is None:
+            return self._listen_unix()
+        from PySide6.QtNetwork import QLocalServer
+
         if QLocalServer.removeServer(self._name) and os.name == "posix":
             log.debug("ipc: cleared %s (a stale socket or nothing)", socket_path(self._name))
         if self._server.listen(self._name):
@@ -319,30 +445,100 @@ class CommandServer(QObject):
         log.error("ipc: %s", self.error)
         return False
 
+    def _listen_unix(self) -> bool:
+        """Bind in a private folder, make the socket user-only, then rename it over the name.
+
+        So no other user can connect in the moment between bind and chmod, and a stale
+        socket file (a crash) is replaced in one step. Nobody answers on it: checked above.
+        """
+        import shutil
+        import tempfile
+
+        from PySide6.QtCore import QSocketNotifier
+
+        path = socket_path(self._name)
+        listener = pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM)
+        private = ""
+        try:
+            private = tempfile.mkdtemp(prefix=".hb-", dir=os.path.dirname(path) or ".")
+            staged = os.path.join(private, "s")
+            listener.bind(staged)
+            os.chmod(staged, 0o700)
+            listener.listen(MAX_CONNECTIONS)
+            os.replace(staged, path)
+        except OSError as exc:
+            listener.close()
+            self.error = _("Cannot listen on {name}: {reason}.").format(
+                name=self._name, reason=(exc.strerror or str(exc)).lower())
+            log.error("ipc: %s", self.error)
+            return False
+        finally:
+            if private:
+                shutil.rmtree(private, ignore_errors=True)
+        listener.setblocking(False)
+        self._listener = listener
+        self._notifier = QSocketNotifier(listener.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._on_unix_new_connection)
+        return True
+
     def close(self) -> None:
         """Stop listening and remove the socket file."""
-        self._server.close()
+        if self._server is not None:
+            self._server.close()
+            return
+        if self._listener is None:
+            return
+        self._notifier.setEnabled(False)
+        self._notifier.deleteLater()
+        self._notifier = None
+        self._listener.close()
+        self._listener = None
+        with suppress(OSError):
+            os.unlink(socket_path(self._name))
+
+    def _busy_reply(self) -> bytes:
+        from desktop_app.application import commands
+
+        return commands.encode(commands.error_reply(_("HipBreak is busy; try again.")))
+
+    def _on_unix_new_connection(self) -> None:
+        while self._listener is not None:
+            try:
+                sock, _address = self._listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # e.g. out of file descriptors: that client is dropped
+                log.warning("ipc: could not accept a connection: %s", exc)
+                return
+            sock.setblocking(False)
+            if len(self._connections) >= MAX_CONNECTIONS:
+                with suppress(OSError):
+                    sock.send(self._busy_reply())
+                sock.close()
+                continue
+            self._adopt(_UnixChannel(sock, self))
 
     def _on_server_new_connection(self) -> None:
         from PySide6.QtNetwork import QLocalSocket
-
-        from desktop_app.application import commands
 
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
             if socket is None:
                 break
             if len(self._connections) >= MAX_CONNECTIONS:
-                socket.write(commands.encode(commands.error_reply(_("HipBreak is busy; try again."))))
+                socket.write(self._busy_reply())
                 socket.flush()
                 socket.disconnectFromServer()
                 socket.disconnected.connect(socket.deleteLater)
                 if socket.state() == QLocalSocket.LocalSocketState.UnconnectedState:
                     socket.deleteLater()
                 continue
-            connection = _Connection(socket, self._handler, self)
-            connection.finished.connect(self._on_connection_finished)
-            self._connections.add(connection)
+            self._adopt(_QtChannel(socket, self))
+
+    def _adopt(self, channel: _UnixChannel | _QtChannel) -> None:
+        connection = _Connection(channel, self._handler, self)
+        connection.finished.connect(self._on_connection_finished)
+        self._connections.add(connection)
 
     def _on_connection_finished(self, connection: _Connection) -> None:
         self._connections.discard(connection)
