@@ -99,6 +99,23 @@ def _make_qt_application() -> tuple[Any, str]:
     return app, mode.name
 
 
+def prepare_qt_environment() -> None:
+    """The Qt environment variables HipBreak runs with; set before Qt first paints.
+
+    Qt 6's raster engine hands every large fill and antialiased stroke to a pool of GUI threads,
+    which woke them ~33,000 times a minute while a routine played; inline painting is cheap at our
+    sizes (bench/RESULTS.md, docs/architecture.md). The player child process sets it up alike.
+    """
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
+
+
+def make_qt_application() -> tuple[Any, str]:
+    """The Qt environment and the QApplication as the tray app has them, for the player child
+    process (``ui/player_process.py``), so both run with the same set-up."""
+    prepare_qt_environment()
+    return _make_qt_application()
+
+
 def _prompt_setup(mode_name: str) -> PromptSetup:
     """The prompt the navigator builds: the window, or on Wayland without XWayland a notification
     with buttons (``platform/notification_prompt.py``), built on the first prompt."""
@@ -140,6 +157,7 @@ def compose(
     demo: bool = False,
     warnings: list[str] | None = None,
     parent: Any = None,
+    player_in_child: bool = False,
 ) -> Any:
     """The service with its adapters, and the Qt bridge the views hold (returned).
 
@@ -147,7 +165,8 @@ def compose(
     no session signals, no do-not-disturb sources, notifications to nowhere.
     Tests build the app through here too, so they run the same wiring.
     ``prompt`` (a ``ui.prompt_presenter.PromptSetup``) says how the break prompt shows; the
-    prompt window when not given.
+    prompt window when not given. ``player_in_child``: the routine player runs in a short-lived child
+    process (``ui/player_link.py``; the real app), else in this process (tests that poke the window).
     """
     from desktop_app.application.routines import RoutineCatalogue
     from desktop_app.application.service import AppService
@@ -174,7 +193,16 @@ def compose(
                          catalogue=RoutineCatalogue(paths.routines_dir), make_driver=make_driver,
                          autostart=autostart,
                          idle_name=str(getattr(idle_monitor, "name", "none")), demo=demo, warnings=warnings)
-    return AppBridge(service, clock, session, parent, prompt=prompt)
+    bridge = AppBridge(service, clock, session, parent, prompt=prompt)
+    bridge.navigator.player_in_child = player_in_child
+    return bridge
+
+
+def _player_in_child() -> bool:
+    """The routine player runs in a child process, so its multimedia libraries leave with it
+    (``ui/player_link.py``); ``HIPBREAK_PLAYER=in-process`` keeps it in this process (comparisons in
+    bench/, or a machine where the child cannot run)."""
+    return os.environ.get("HIPBREAK_PLAYER", "child").strip().lower() != "in-process"
 
 
 def run_app(paths: AppPaths, demo: bool = False, initial: dict[str, Any] | None = None) -> int:
@@ -242,10 +270,7 @@ def _claim_socket_around_icon(app: Any, paths: AppPaths, handle: Any) -> tuple[A
 def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: Any) -> int:
     from PySide6.QtCore import QTimer
 
-    # Qt 6's raster engine hands every large fill and antialiased stroke to a pool of GUI threads,
-    # which woke them ~33,000 times a minute while a routine played; inline painting is cheap at our
-    # sizes (bench/RESULTS.md, docs/architecture.md). Read by Qt when it first paints.
-    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
+    prepare_qt_environment()  # read by Qt when it first paints
 
     from desktop_app.ui.qt_app import SignalExit
 
@@ -316,7 +341,7 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
 
     controller = compose(real_clock, schedule_clock, settings, paths, opened.store, idle_monitor=idle_monitor,
                          session=session, dnd=dnd, notifier=notifier, prompt=_prompt_setup(prompt_mode), demo=demo,
-                         warnings=warnings, parent=app)
+                         warnings=warnings, parent=app, player_in_child=_player_in_child())
     views = AppViews(controller, notifier, app)
     if early_icon is not None:
         views.adopt_icon(early_icon)

@@ -47,6 +47,10 @@ class WindowNavigator:
         self._home: Callable[[], None] | None = None
         #: "tray" or "window" (the no-tray status window); set by the views.
         self.view_kind = "tray"
+        #: The player plays in a short-lived child process (``ui/player_link.py``), so its multimedia
+        #: libraries leave with it; set by ``app.compose`` (the real app), in-process otherwise (tests).
+        self.player_in_child = False
+        self._links: set[Any] = set()
 
     # --- what the views set ------------------------------------------------------------
     def set_anchor(self, anchor: Callable[[], QRect | None]) -> None:
@@ -69,7 +73,8 @@ class WindowNavigator:
 
     @property
     def player(self) -> Any:
-        """The player window of the routine playing now, or None."""
+        """The player of the routine playing now, or None: its window, or with ``player_in_child``
+        the :class:`~desktop_app.ui.player_link.PlayerLink` to the child process playing it."""
         return self._player
 
     @property
@@ -119,26 +124,79 @@ class WindowNavigator:
             self._player.bring_to_front()
 
     def open_player(self, routine: Routine, started: Callable[[], None]) -> bool:
-        """A new player window for ``routine``; ``started`` tells the service, before it shows."""
+        """A new player for ``routine``; ``started`` tells the service, before it shows."""
+        if self._finished_player is not None:
+            self._finished_player.close()  # its summary has been seen; one player window at a time
+            self._finished_player = None
+        if self.player_in_child:
+            reason = self._open_child_player(routine)
+            if reason is None:
+                started()
+                return True
+            log.warning("the player process could not start (%s); playing the routine in the app instead", reason)
+        return self._open_window_player(routine, started)
+
+    def _open_window_player(self, routine: Routine, started: Callable[[], None] | None) -> bool:
+        """The player window in this process (tests, or when the child process cannot start)."""
         try:
             from desktop_app.ui.player_window import PlayerWindow
         except ImportError as exc:
             log.warning("player window not available: %s", exc)
             self._service.warn(_("The routine player is not part of this version yet."))
             return False
-        if self._finished_player is not None:
-            self._finished_player.close()  # its summary has been seen; one player window at a time
-            self._finished_player = None
         self._player = PlayerWindow(routine, self._service.settings, self._clock, geometry=self._player_geometry,
                                     anchor=self._anchor())
         # Deleted when the user closes it, not when the routine ends, so the summary page stays up.
         self._player.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self._player.routine_finished.connect(self._on_player_routine_finished)
         self._player.geometry_changed.connect(self._on_player_geometry_changed)
-        started()
+        if started is not None:
+            started()
         self._player.show()
         self._player.raise_()
         return True
+
+    def _open_child_player(self, routine: Routine) -> str | None:
+        """The player in a child process (``ui/player_link.py``); None, or why it cannot start."""
+        from desktop_app.ui.player_link import PlayerLink
+
+        link = PlayerLink(routine, self._service.settings, geometry=self._player_geometry, anchor=self._anchor(),
+                          )
+        self._links.add(link)  # kept until its process is gone (ended)
+        link.routine_finished.connect(self._on_player_routine_finished)
+        link.geometry_changed.connect(self._on_player_geometry_changed)
+        link.start_failed.connect(lambda reason: self._on_child_start_failed(link, reason))
+        link.crashed.connect(self._on_child_crashed)
+        link.ended.connect(lambda: self._on_child_ended(link))
+        reason = link.start()
+        if reason is not None:
+            self._links.discard(link)
+            link.deleteLater()
+            return reason
+        self._player = link
+        return None
+
+    def _on_child_start_failed(self, link: Any, reason: str) -> None:
+        """The child ended before its window showed: play the routine here (it has started already)."""
+        if self._player is not link:
+            return
+        self._player = None
+        log.warning("the player process ended before showing the routine (%s); playing it in the app instead",
+                    reason)
+        self._open_window_player(link.routine, None)
+
+    def _on_child_crashed(self, reason: str) -> None:
+        log.warning("player process: %s", reason)
+        self._service.warn(_("The routine player stopped unexpectedly. The routine was recorded as ended early; "
+                             "you can start it again from the menu."))
+
+    def _on_child_ended(self, link: Any) -> None:
+        if self._finished_player is link:
+            self._finished_player = None
+        if self._player is link:  # gone without a word (its end was reported by the link)
+            self._player = None
+        self._links.discard(link)
+        link.deleteLater()
 
     def _on_player_routine_finished(self, routine_id: str, completed: bool, seconds_done: float,
                                     exercises_done: int) -> None:

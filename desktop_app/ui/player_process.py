@@ -1,0 +1,231 @@
+"""The routine player as a short-lived process of its own (the child side of ``ui.player_link``).
+
+Why a process: the player loads QtMultimedia with its FFmpeg backend, QtQuick/QtQml and a PulseAudio
+engine thread for its sounds and voice. A process can never unload those libraries, so an app that
+played one routine stayed about 30 MB bigger for the rest of the day (bench/RESULTS.md, "Issue 13").
+Here they load in a child that exits when the player window closes, and the tray process never
+imports them.
+
+The child is started by the tray process as ``python -m desktop_app --player-child`` (from source) or
+``hipbreak --player-child`` (PyInstaller bundle); ``desktop_app/__main__.py`` sends that hidden flag
+here before the command line is parsed. It speaks one JSON object per line:
+
+* stdin, from the tray: first ``open`` (the routine, pickled and base64'd so the exact object plays,
+  settings, language, geometry, anchor), then any of ``away``, ``back``, ``settings``, ``raise``,
+  ``close``. End of input means the tray process is gone: the player closes (an early end) and the
+  child exits.
+* stdout, to the tray: ``shown``, ``progress`` (at each segment boundary, so a crash loses at most one
+  segment), ``finished``, ``geometry``, ``closed``. Nothing else is written to stdout: file
+  descriptor 1 is pointed at stderr before Qt or any library loads, and the protocol writes to a
+  private copy of the original stdout. Logging goes to stderr, which the tray process logs.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import pickle
+import sys
+import threading
+from typing import IO, Any
+
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+
+log = logging.getLogger(__name__)
+
+#: The hidden command-line flag that starts this child instead of the app (never shown in --help).
+CHILD_FLAG = "--player-child"
+
+
+class ProtocolOut:
+    """Writes protocol lines to the tray process, one JSON object a line, flushed at once."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def send(self, event: str, **fields: Any) -> None:
+        try:
+            self._stream.write(json.dumps({"event": event, **fields}, ensure_ascii=True) + "\n")
+            self._stream.flush()
+        except (OSError, ValueError) as exc:  # the tray process is gone: nobody to tell
+            log.info("cannot report %s to the tray process: %s", event, exc)
+
+
+def _private_stdout() -> IO[str]:
+    """A copy of stdout for the protocol alone; fd 1 then goes to stderr, so stray prints and C
+    libraries (FFmpeg, PulseAudio) cannot put anything between protocol lines."""
+    sys.stdout.flush()
+    fd = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return os.fdopen(fd, "w", encoding="utf-8", buffering=1)
+
+
+def decode_open(message: dict[str, Any]) -> tuple[Any, Any, str, bytes | None, tuple[int, int, int, int] | None]:
+    """The routine, settings, language, geometry and anchor of an ``open`` message."""
+    from desktop_app.core.settings import validate
+
+    routine = pickle.loads(base64.b64decode(message["routine"]))  # from our own parent over a pipe
+    settings, problems = validate(message.get("settings") or {})
+    for problem in problems:
+        log.warning("player settings: %s", problem)
+    geometry = base64.b64decode(message["geometry"]) if message.get("geometry") else None
+    anchor = message.get("anchor")
+    rect = (int(anchor[0]), int(anchor[1]), int(anchor[2]), int(anchor[3])) if anchor else None
+    return routine, settings, str(message.get("language") or "en"), geometry, rect
+
+
+def _read_open_message(stdin: IO[str]) -> dict[str, Any] | None:
+    line = stdin.readline()
+    if not line:
+        return None
+    try:
+        message = json.loads(line)
+    except ValueError:
+        log.error("the first line from the tray process is not JSON: %.80r", line)
+        return None
+    if not isinstance(message, dict) or message.get("cmd") != "open":
+        log.error("the first message from the tray process is not 'open'")
+        return None
+    return message
+
+
+def run_child() -> int:
+    """Play one routine in this process; exit 0 when its window closes."""
+    out = ProtocolOut(_private_stdout())
+    level = getattr(logging, os.environ.get("HIPBREAK_LOG_LEVEL", "INFO").upper(), logging.INFO)
+    logging.basicConfig(stream=sys.stderr, level=level if isinstance(level, int) else logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s")
+    from desktop_app.crash_guard import immortalize_singletons
+
+    immortalize_singletons()  # a routine can play for many minutes (see crash_guard)
+    message = _read_open_message(sys.stdin)
+    if message is None:
+        return 2
+    try:
+        routine, settings, language, geometry, anchor = decode_open(message)
+    except Exception as exc:  # a broken message: say why on stderr; the tray falls back
+        log.error("cannot read the routine from the tray process: %s", exc)
+        return 2
+    from desktop_app.i18n import set_language
+
+    set_language(language)
+    from desktop_app.app import make_qt_application
+
+    app, _mode = make_qt_application()
+    return _play(app, out, routine, settings, geometry, anchor)
+
+
+class _Inbox(QObject):
+    """Lines from the tray, read by a thread (blocked in read: no wakeups), handled on the Qt thread."""
+
+    line = Signal(str)
+
+
+class _CloseWatch(QObject):
+    """Calls ``done`` once the watched player window has accepted a close (it has reported by then)."""
+
+    def __init__(self, window: Any, done: Any) -> None:
+        super().__init__(window)
+        self._window = window
+        self._done = done
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close:
+            QTimer.singleShot(0, self._check)
+        return False
+
+    def _check(self) -> None:
+        if not self._window.is_open():
+            self._done()
+
+
+def _close(window: Any) -> None:
+    window.close()
+
+
+def _play(app: Any, out: ProtocolOut, routine: Any, settings: Any, geometry: bytes | None,
+          anchor: tuple[int, int, int, int] | None) -> int:
+    """Show the player, relay its reports and the tray's commands, return when its window closed."""
+    from desktop_app.core.clock import SystemClock
+    from desktop_app.core.settings import validate
+    from desktop_app.ui.player_window import PlayerWindow
+    from desktop_app.ui.qt_app import SignalExit
+
+    window = PlayerWindow(routine, settings, SystemClock(), geometry=geometry,
+                          anchor=QRect(*anchor) if anchor else None)
+
+    def on_finished(routine_id: str, completed: bool, seconds_done: float, exercises_done: int) -> None:
+        out.send("finished", routine_id=routine_id, completed=bool(completed), seconds_done=float(seconds_done),
+                 exercises_done=int(exercises_done))
+
+    def on_geometry(data: bytes) -> None:
+        out.send("geometry", data=base64.b64encode(bytes(data)).decode("ascii"))
+
+    ended = {"finished": False, "closed": False}
+
+    def report_progress() -> None:
+        """What a crash would lose: sent at each segment boundary and when the routine pauses for away."""
+        if not ended["finished"]:
+            out.send("progress", seconds_done=window.seconds_done(), exercises_done=window.exercises_done())
+
+    def on_closed() -> None:
+        if not ended["closed"]:
+            ended["closed"] = True
+            out.send("closed")
+            app.exit(0)
+
+    window.routine_finished.connect(lambda *_args: ended.__setitem__("finished", True))
+    window.routine_finished.connect(on_finished)
+    window.geometry_changed.connect(on_geometry)
+    ticker = getattr(window, "ticker", None)
+    if ticker is not None:  # after the window's own slot has moved to the next segment
+        ticker.deadline_reached.connect(report_progress)
+
+    def handle(line: str) -> None:
+        try:
+            message = json.loads(line)
+        except ValueError:
+            message = None
+        cmd = message.get("cmd") if isinstance(message, dict) else None
+        if cmd is None:
+            log.warning("ignoring a line from the tray process that is not a command: %.80r", line)
+        elif cmd == "eof":
+            log.info("the tray process went away; closing the player")
+            window.close()
+            on_closed()
+        elif cmd == "close":
+            window.close()
+            on_closed()
+        elif cmd == "raise":
+            window.bring_to_front()
+        elif cmd == "away":
+            window.pause_for_away()
+            report_progress()
+        elif cmd == "back":
+            window.resume_after_away()
+        elif cmd == "settings" and isinstance(message, dict):
+            window.apply_settings(validate(message.get("settings") or {})[0])
+        else:
+            log.warning("unknown command from the tray process: %s", cmd)
+
+    inbox = _Inbox()
+    inbox.line.connect(handle, Qt.ConnectionType.QueuedConnection)
+
+    def read_stdin() -> None:
+        for line in sys.stdin:
+            if line.strip():
+                inbox.line.emit(line)
+        inbox.line.emit('{"cmd": "eof"}')
+
+    window.installEventFilter(_CloseWatch(window, on_closed))
+    exits = SignalExit(lambda _sig: _close(window), app)
+    window.show()
+    window.raise_()
+    out.send("shown", pid=os.getpid())
+    threading.Thread(target=read_stdin, name="tray-stdin", daemon=True).start()
+    code = app.exec()
+    exits.close()
+    return int(code)

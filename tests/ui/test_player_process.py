@@ -1,0 +1,202 @@
+"""The routine player in a child process (ui/player_link.py + ui/player_process.py), for real.
+
+The parent is the app as ``compose`` wires it, in this test process, with ``player_in_child``; the
+child is a real ``python -m desktop_app --player-child`` (offscreen, as this test run is). What is
+checked is what reaches the real SQLite history through the parent: a completed routine, an early
+close, the child killed mid-routine, the app quitting while a routine plays, and a child that cannot
+start (the routine then plays in the app's own process).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop_app.core import events as ev
+from desktop_app.core.settings import Settings
+from desktop_app.platform.paths import AppPaths
+from desktop_app.storage.history import open_history
+from desktop_app.ui.bridge import AppBridge
+from desktop_app.ui.player_link import PlayerLink, child_command
+from tests.support.app_parts import close_controller, make_controller
+from tests.support.fakeclock import FakeClock
+
+TIMEOUT_MS = 30_000  # a cold child imports Qt and the player on a busy shared machine
+
+
+def _text(en: str) -> dict[str, str]:
+    return {"en": en}
+
+
+def tiny_routine(routine_id: str, hold_seconds: int) -> dict[str, Any]:
+    """One exercise with one short hold: a routine that really ends within seconds."""
+    return {
+        "format": 1, "id": routine_id, "title": _text("Tiny test routine"), "summary": _text("For tests."),
+        "position": "standing",
+        "exercises": [{
+            "id": "short-hold", "title": _text("Short hold"), "instructions": [_text("Stand tall.")],
+            "steps": [{"kind": "hold", "seconds": hold_seconds}],
+        }],
+    }  # fmt: skip
+
+
+@pytest.fixture
+def child_ctl(qapp: Any, clock: FakeClock, paths: AppPaths) -> Iterator[AppBridge]:
+    """The app with the player in a child process, two tiny routines in the user's folder."""
+    paths.routines_dir.mkdir(parents=True, exist_ok=True)
+    for routine_id, seconds in (("tiny-one", 5), ("tiny-long", 300)):
+        (paths.routines_dir / f"{routine_id}.json").write_text(json.dumps(tiny_routine(routine_id, seconds)),
+                                                                encoding="utf-8")
+    settings = Settings(prep_seconds=0, sound_enabled=False, voice_enabled=False)
+    controller = make_controller(clock, paths, settings=settings)
+    controller.navigator.player_in_child = True
+    controller.start()
+    yield controller
+    close_controller(controller)
+
+
+def _routine_events(paths: AppPaths) -> list[tuple[str, dict[str, Any]]]:
+    """The routine events in the real history file, read by a second connection."""
+    store = open_history(paths.history_file).store
+    try:
+        kinds = (ev.ROUTINE_STARTED, ev.ROUTINE_COMPLETED, ev.ROUTINE_ABANDONED)
+        return [(e.kind, dict(e.data)) for e in store.events() if e.kind in kinds]
+    finally:
+        store.close()
+
+
+def _open(qtbot: Any, ctl: AppBridge, routine_id: str) -> PlayerLink:
+    assert ctl.service.open_routine(routine_id)
+    link = ctl.navigator.player
+    assert isinstance(link, PlayerLink), "the player should be the link to a child process"
+    qtbot.waitUntil(link.was_shown, timeout=TIMEOUT_MS)
+    return link
+
+
+def test_child_command_runs_this_package() -> None:
+    command = child_command()
+    assert command[-1] == "--player-child"
+    assert command[1:3] == ["-m", "desktop_app"]
+
+
+def test_completed_routine_is_recorded_and_the_child_leaves_after_the_summary(
+        qtbot: Any, child_ctl: AppBridge, paths: AppPaths) -> None:
+    link = _open(qtbot, child_ctl, "tiny-one")
+    pid = link.pid()
+    assert child_ctl.navigator.player_open()
+    with qtbot.waitSignal(link.routine_finished, timeout=TIMEOUT_MS) as finished:
+        pass
+    routine_id, completed, seconds_done, exercises = finished.args
+    assert (routine_id, completed, exercises) == ("tiny-one", True, 1)
+    assert seconds_done == pytest.approx(5.0, abs=1.0)
+    assert not child_ctl.navigator.player_open()
+    assert _routine_events(paths)[-1][0] == ev.ROUTINE_COMPLETED
+    # the summary page is still up in the child; the next routine closes it
+    assert link.is_open()
+    with qtbot.waitSignal(link.ended, timeout=TIMEOUT_MS):
+        child_ctl.navigator.hide_windows()
+    assert not _alive(pid)
+
+
+def test_early_close_from_the_child_is_recorded(qtbot: Any, child_ctl: AppBridge, paths: AppPaths) -> None:
+    link = _open(qtbot, child_ctl, "tiny-long")
+    with qtbot.waitSignal(link.ended, timeout=TIMEOUT_MS):
+        os.kill(link.pid(), signal.SIGTERM)  # the child's own clean exit: it closes its window
+    kinds = [kind for kind, _data in _routine_events(paths)]
+    assert kinds == [ev.ROUTINE_STARTED, ev.ROUTINE_ABANDONED]
+    assert child_ctl.navigator.player is None
+    assert not any("stopped unexpectedly" in w for w in child_ctl.service._warned)
+
+
+def test_killed_child_is_an_early_end_and_the_user_is_told(qtbot: Any, child_ctl: AppBridge,
+                                                           paths: AppPaths) -> None:
+    warnings: list[str] = []
+    child_ctl.warning.connect(warnings.append)
+    link = _open(qtbot, child_ctl, "tiny-long")
+    with qtbot.waitSignal(link.ended, timeout=TIMEOUT_MS):
+        os.kill(link.pid(), signal.SIGKILL)
+    events = _routine_events(paths)
+    assert [kind for kind, _data in events] == [ev.ROUTINE_STARTED, ev.ROUTINE_ABANDONED]
+    assert events[-1][1]["routine_id"] == "tiny-long"
+    assert any("stopped unexpectedly" in w for w in warnings)
+    assert not child_ctl.navigator.player_open()
+    # the app carries on: the next routine plays again in a new child
+    link = _open(qtbot, child_ctl, "tiny-one")
+    with qtbot.waitSignal(link.routine_finished, timeout=TIMEOUT_MS):
+        pass
+    assert _routine_events(paths)[-1][0] == ev.ROUTINE_COMPLETED
+
+
+def test_quitting_while_a_routine_plays_closes_the_child_and_records_the_end(
+        qtbot: Any, child_ctl: AppBridge, paths: AppPaths) -> None:
+    link = _open(qtbot, child_ctl, "tiny-long")
+    pid = link.pid()
+    child_ctl.shutdown()  # what Quit does: close_player waits for the child's report
+    kinds = [kind for kind, _data in _routine_events(paths)]
+    assert kinds == [ev.ROUTINE_STARTED, ev.ROUTINE_ABANDONED]
+    qtbot.waitUntil(lambda: not _alive(pid), timeout=TIMEOUT_MS)
+
+
+def test_second_open_raises_the_playing_child(qtbot: Any, child_ctl: AppBridge) -> None:
+    link = _open(qtbot, child_ctl, "tiny-long")
+    assert child_ctl.service.open_routine("tiny-one")
+    assert child_ctl.navigator.player is link
+
+
+def test_away_and_back_reach_the_child(qtbot: Any, child_ctl: AppBridge) -> None:
+    link = _open(qtbot, child_ctl, "tiny-long")
+    sent: list[dict[str, Any]] = []
+    original = link._send  # watch the wire; the real send still happens
+
+    def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+        original(message)
+
+    link._send = send  # type: ignore[method-assign]
+    child_ctl.service.on_locked_changed(True)
+    child_ctl.service.on_locked_changed(False)
+    assert [m["cmd"] for m in sent] == ["away", "back"]
+    qtbot.wait(300)
+    assert link.is_open()
+
+
+def test_a_child_that_cannot_start_falls_back_to_the_window(qtbot: Any, child_ctl: AppBridge, paths: AppPaths,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.ui import player_link
+
+    monkeypatch.setattr(player_link, "child_command", lambda: [str(paths.routines_dir / "no-such-program")])
+    assert child_ctl.service.open_routine("tiny-long")
+    from desktop_app.ui.player_window import PlayerWindow
+
+    assert isinstance(child_ctl.navigator.player, PlayerWindow)
+    assert [kind for kind, _data in _routine_events(paths)] == [ev.ROUTINE_STARTED]
+
+
+def test_a_child_that_dies_before_showing_falls_back_to_the_window(
+        qtbot: Any, child_ctl: AppBridge, paths: AppPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.ui import player_link
+
+    monkeypatch.setattr(player_link, "child_command", lambda: ["/bin/sh", "-c", "exit 3"])
+    assert child_ctl.service.open_routine("tiny-long")
+    from desktop_app.ui.player_window import PlayerWindow
+
+    qtbot.waitUntil(lambda: isinstance(child_ctl.navigator.player, PlayerWindow), timeout=TIMEOUT_MS)
+    assert [kind for kind, _data in _routine_events(paths)] == [ev.ROUTINE_STARTED]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie still answers kill(0); its state says it is gone
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
