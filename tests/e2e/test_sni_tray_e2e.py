@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ import pytest
 
 from desktop_app.core.program import week_of_routine
 from desktop_app.core.settings import PAUSE_OPTIONS, SNOOZE_OPTIONS
+from desktop_app.locale_format import format_time
 from desktop_app.storage.settings_file import load_settings
 from desktop_app.ui.tray_menu import format_minutes
 from tests.e2e.conftest import wait_embedded, wait_until
@@ -161,6 +163,14 @@ def _wait_state(desk: Desktop, state: str, what: str, timeout: float = 10) -> di
     return found
 
 
+def _steady_text(status: dict[str, Any]) -> str:
+    """The tooltip's words for a working status (``tray_status_line``), from the status JSON's moments."""
+    assert status["state"] == "working", status
+    since = format_time(datetime.fromisoformat(status["sitting_since"]))
+    at = format_time(datetime.fromisoformat(status["next_prompt_at"]))
+    return f"Sitting since {since} · break at {at}"
+
+
 def _close_player(desk: Desktop) -> None:
     """Esc in the player window, as a user stops a routine early."""
     wid = wait_until(lambda: desk.find_windows("^HipBreak: "), 10, "the player window")[0]
@@ -210,7 +220,7 @@ def test_the_app_registers_a_status_notifier_item(sni: SniApp) -> None:
     assert sni.prop("Status") in ("Active", "Passive", "NeedsAttention")
     assert sni.prop("Category") == "ApplicationStatus"
     _icon_name, _icon, tip_title, _tip_body = sni.prop("ToolTip")
-    assert tip_title == "HipBreak · " + status["status_text"]
+    assert tip_title == "HipBreak · " + _steady_text(status)
     # the exported menu is filled in before any host has asked (AboutToShow) for it
     first = sni.layout().shown()
     assert first[0].label == status["status_text"]
@@ -394,6 +404,52 @@ def test_the_status_window_moves_to_an_sni_tray_that_appears_later(tmp_path: Pat
             assert desk.run("quit").returncode == 0
             assert proc.wait(timeout=15) == 0
         finally:
+            watcher.stop()
+
+
+def test_a_caching_host_reads_the_item_only_at_ring_steps(tmp_path: Path) -> None:
+    """Issue 13: with a host that re-reads every property after each change signal, as plasmashell
+    does (bench/sni_host.py), 20 simulated minutes of sitting (``--demo``: 60x) cost two reads, for
+    the ring's 10-minute steps; the tooltip's words, pushed once, are still true and unchanged.
+    Before, the tooltip's running minutes changed every minute: about 20 reads here."""
+    root = Path(__file__).resolve().parents[2]
+    with desktop(tmp_path / "sni-host", with_tray=False) as desk:
+        watcher = WatcherProcess(desk.bus, host=True, log_path=tmp_path / "watcher.log")
+        host_log = tmp_path / "host.log"
+        host: subprocess.Popen[str] | None = None
+        try:
+            proc = desk.launch("--demo")
+            item = watcher.wait_line("registered ").split(" ", 1)[1]
+            with open(host_log, "w") as out:
+                host = subprocess.Popen([sys.executable, str(root / "bench" / "sni_host.py"), item],
+                                        env={**desk.env, "QT_QPA_PLATFORM": "offscreen"},
+                                        stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT, text=True)
+            wait_until(lambda: "ready" in host_log.read_text(), 15, "the host to read the item once")
+            app = SniApp(desk, proc, watcher, item)
+            status = _status(desk)
+            if status["sitting_seconds"] > 8 * 60:  # a slow start ate into the first ring step; wait it out
+                time.sleep(3)
+            status = _status(desk)
+            tip = app.prop("ToolTip")[2]
+            reads_before = host_log.read_text().count("getall")
+            start = status["sitting_seconds"]
+            end = time.monotonic() + 20.0
+            while time.monotonic() < end:  # a person at the desk: no natural break
+                desk.jiggle()
+                time.sleep(1.0)
+            status = _status(desk)
+            reads = host_log.read_text().count("getall") - reads_before
+            assert status["state"] == "working", status
+            sat = (status["sitting_seconds"] - start) / 60
+            steps = int(status["sitting_seconds"] // 600) - int(start // 600)  # ring steps passed
+            assert sat >= 15, f"only {sat:.0f} simulated minutes passed"
+            # (a step that falls in the last simulated seconds may not have been read yet)
+            assert steps - 1 <= reads <= steps, (
+                f"{reads} reads of the item in {sat:.0f} simulated minutes; {steps} ring steps")
+            assert app.prop("ToolTip")[2] == tip == "HipBreak · " + _steady_text(status)
+        finally:
+            if host is not None:
+                host.communicate("quit\n", timeout=10)
             watcher.stop()
 
 
