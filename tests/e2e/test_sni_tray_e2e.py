@@ -166,8 +166,8 @@ def _wait_state(desk: Desktop, state: str, what: str, timeout: float = 10) -> di
 def _steady_text(status: dict[str, Any]) -> str:
     """The tooltip's words for a working status (``tray_status_line``), from the status JSON's moments."""
     assert status["state"] == "working", status
-    since = format_time(datetime.fromisoformat(status["sitting_since"]))
-    at = format_time(datetime.fromisoformat(status["next_prompt_at"]))
+    since = format_time(datetime.fromisoformat(status["sitting_since"]), "C")  # the desktop runs LANG=C.UTF-8
+    at = format_time(datetime.fromisoformat(status["next_prompt_at"]), "C")
     return f"Sitting since {since} · break at {at}"
 
 
