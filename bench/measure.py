@@ -95,8 +95,18 @@ class Memory:
 
 def tree_memory(root: int) -> Memory:
     """RSS and PSS summed over the tree, from ``smaps_rollup`` (one cheap read per process)."""
+    return _memory(tree_pids(root))
+
+
+def process_memory(pid: int) -> Memory:
+    """RSS and PSS of ``pid`` alone: the long-lived tray process without the player child it may have
+    running (the soak's growth figure is this one; the tree comes and goes with routines)."""
+    return _memory([pid])
+
+
+def _memory(pids: Sequence[int]) -> Memory:
     rss = pss = 0
-    for pid in tree_pids(root):
+    for pid in pids:
         try:
             text = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:

@@ -39,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import ROOT, Desktop, Launched, Memory, cli, launch_app, tree_memory
+from measure import ROOT, Desktop, Launched, Memory, cli, launch_app, process_memory, tree_memory
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -69,16 +69,37 @@ Say = Callable[[str], None]
 
 @dataclass
 class SoakReport:
-    """What happened during a soak and the memory it took."""
+    """What happened during a soak and the memory it took.
+
+    ``memory_*`` and ``rss_samples`` are the tray process alone (it lives all day; its growth is the
+    soak's figure); ``tree_*`` add the player child process while one runs (it exits with its window).
+    """
 
     real_seconds: float = 0.0
     simulated_hours: float = 0.0
     actions: Counter[str] = field(default_factory=Counter)
     states_seen: Counter[str] = field(default_factory=Counter)
-    rss_samples: list[tuple[float, Memory]] = field(default_factory=list)  # (seconds since launch, memory)
+    rss_samples: list[tuple[float, Memory]] = field(default_factory=list)  # (seconds since launch, app)
+    tree_samples: list[tuple[float, Memory]] = field(default_factory=list)  # the same, app + children
     memory_15s: Memory | None = None
     memory_warm: Memory | None = None      # after the first routine finished (every window created once)
     memory_end: Memory | None = None       # at the end, with no routine playing
+    tree_15s: Memory | None = None
+    tree_warm: Memory | None = None
+    tree_end: Memory | None = None
+
+    def growth_mb_per_hour(self, after_seconds: float = 3600.0) -> float | None:
+        """The app's RSS growth (least-squares slope, MB an hour) over the samples after
+        ``after_seconds``; None with fewer than 3 samples there."""
+        points = [(t / 3600.0, m.rss_mb) for t, m in self.rss_samples if t >= after_seconds]
+        if len(points) < 3:
+            return None
+        mean_t = sum(t for t, _m in points) / len(points)
+        mean_m = sum(m for _t, m in points) / len(points)
+        spread = sum((t - mean_t) ** 2 for t, _m in points)
+        if spread <= 0:
+            return None
+        return sum((t - mean_t) * (m - mean_m) for t, m in points) / spread
     cli_failures: list[str] = field(default_factory=list)
     exit_code: int | None = None
 
@@ -223,10 +244,13 @@ class SoakDriver:
             self._close_player_early()
 
     # --- the loop -----------------------------------------------------------------------
-    def sample_memory(self) -> Memory:
-        memory = tree_memory(self.app.pid)
-        self.report.rss_samples.append((time.monotonic() - self.app.started, memory))
-        return memory
+    def sample_memory(self) -> tuple[Memory, Memory]:
+        """The app's own memory and its tree's (with the player child while one runs), recorded."""
+        at = time.monotonic() - self.app.started
+        memory, tree = process_memory(self.app.pid), tree_memory(self.app.pid)
+        self.report.rss_samples.append((at, memory))
+        self.report.tree_samples.append((at, tree))
+        return memory, tree
 
     def run(self, minutes: float) -> SoakReport:
         """Drive for ``minutes`` of real time, then let a playing routine finish and measure memory."""
@@ -240,8 +264,9 @@ class SoakDriver:
             while time.monotonic() < wait_15:
                 self._input()
                 time.sleep(0.6)
-        self.report.memory_15s = tree_memory(self.app.pid)
-        self.say(f"RSS after 15 s: {self.report.memory_15s.rss_mb:.1f} MB")
+        self.report.memory_15s, self.report.tree_15s = self.sample_memory()
+        self.say(f"RSS after 15 s: app {self.report.memory_15s.rss_mb:.1f} MB, "
+                 f"tree {self.report.tree_15s.rss_mb:.1f} MB")
         gap_until = 0.0
         burst_until = time.monotonic() + self.rng.uniform(5, 40)
         last_status = 0.0
@@ -253,9 +278,10 @@ class SoakDriver:
                 break
             now = time.monotonic()
             if now >= next_sample:
-                memory = self.sample_memory()
+                memory, tree = self.sample_memory()
                 next_sample = now + 30.0
-                self.say(f"{(now - start) / 60:5.1f} min: RSS {memory.rss_mb:.1f} MB, "
+                self.say(f"{(now - start) / 60:5.1f} min: RSS app {memory.rss_mb:.1f} MB, "
+                         f"tree {tree.rss_mb:.1f} MB, "
                          f"state {self._last_status.get('state')}, actions {dict(self.report.actions)}")
             if now < gap_until:
                 time.sleep(min(0.5, gap_until - now))
@@ -285,8 +311,9 @@ class SoakDriver:
                     self._routine_since = None
                     if not self._warm:
                         self._warm = True
-                        self.report.memory_warm = tree_memory(self.app.pid)
-                        self.say(f"RSS after the first routine: {self.report.memory_warm.rss_mb:.1f} MB")
+                        self.report.memory_warm, self.report.tree_warm = self.sample_memory()
+                        self.say(f"RSS after the first routine: app {self.report.memory_warm.rss_mb:.1f} MB, "
+                                 f"tree {self.report.tree_warm.rss_mb:.1f} MB")
             time.sleep(self.rng.uniform(0.4, 0.8))
         self._finish(start, sim_start)
         return self.report
@@ -307,7 +334,7 @@ class SoakDriver:
             self._input()
             time.sleep(1.0)
         time.sleep(3.0)  # let deleteLater() and the garbage collector run
-        self.report.memory_end = self.sample_memory()
+        self.report.memory_end, self.report.tree_end = self.sample_memory()
         end = self.status()
         self.report.real_seconds = time.monotonic() - start
         if sim_start and end.get("now"):
