@@ -10,13 +10,15 @@ pose (a user routine with its own picture) shows its illustration file
 instead: SVG through QSvgRenderer, anything else through QPixmap.
 
 The widget owns no timer: the player window calls :meth:`FigureWidget.set_motion`
-while a movement plays, so an idle or hidden figure costs nothing.
+while a movement plays, so an idle or hidden figure costs nothing. During a rep set
+it shows key poses (:meth:`FigureWidget.show_rep_key`, ``core/rep_keyframes.py``)
+and says when the next one is due (:meth:`FigureWidget.next_rep_change`), so the
+player wakes only when the picture really changes.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -36,6 +38,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.figure_drawing import Drawing, Pose, Stroke, draw
 from desktop_app.core.poses import get_pose
+from desktop_app.core.rep_keyframes import eased_motion, key_levels, key_motion, next_change
 from desktop_app.core.svg_figure import FEEL, FEEL_EDGE, SCENERY, frame_box, is_dot, stroke_color
 from desktop_app.i18n import _
 
@@ -113,7 +116,27 @@ class FigureWidget(QWidget):
         if self._pose is not None and self._pose.loop:
             self.set_motion(float(rep_phase) % 1.0)
         else:
-            self.set_motion(0.5 - 0.5 * math.cos(2.0 * math.pi * float(rep_phase)))
+            self.set_motion(eased_motion(float(rep_phase)))
+
+    @property
+    def animates(self) -> bool:
+        """True when the shown exercise has a movement to play (a picture file or a still pose has not)."""
+        return self._pose is not None and self._pose.moves
+
+    def show_rep_key(self, rep_phase: float, tempo_seconds: float) -> None:
+        """Show the key pose of ``rep_phase`` in a rep of ``tempo_seconds`` (see core/rep_keyframes.py).
+
+        Repaints only when the key pose differs from the one shown.
+        """
+        loop = self._pose is not None and self._pose.loop
+        self.set_motion(key_motion(float(rep_phase), key_levels(tempo_seconds, loop), loop))
+
+    def next_rep_change(self, rep_phase: float, tempo_seconds: float) -> float | None:
+        """The rep phase (> ``rep_phase``, possibly in the next rep) of the next key pose; None if nothing moves."""
+        if not self.animates:
+            return None
+        loop = self._pose is not None and self._pose.loop
+        return next_change(float(rep_phase), key_levels(tempo_seconds, loop), loop)
 
     @property
     def pose(self) -> Pose | None:

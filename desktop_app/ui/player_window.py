@@ -9,9 +9,11 @@ which cue to play are decided without Qt in
   whole-second boundary of the current segment's monotonic deadline (plus rep
   boundaries on rep sets), and at the deadline itself to move to the next
   segment. That is about one wakeup per second while a routine plays. While
-  the figure animates a rep set, a ~10 fps frame timer runs, but only while the
-  full window is visible and playing; the compact tile and holds use the
-  second ticks alone.
+  the figure moves through a rep set it shows key poses (core/rep_keyframes.py):
+  a one-shot frame timer wakes only when the next key pose is due (at most
+  about 3 changes a second, none while the figure rests at an end position),
+  and only while the full window is visible and playing; the compact tile and
+  holds use the second ticks alone.
 * **Costs nothing when not needed.** Hidden (not minimised: hidden), paused or
   finished, no timer runs. Hiding pauses the routine exactly; showing resumes.
 * **Eyes-off cues.** A chime on each new segment, a distinct switch-sides
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -96,9 +99,9 @@ log = logging.getLogger(__name__)
 SAFETY_LINE = "Stop if anything hurts. See a professional for persistent pain."
 DEFAULT_SIZE = QSize(500, 640)
 MIN_SIZE = QSize(360, 480)
-#: Frame interval of the figure animation during rep sets (only while visible and playing). 10 fps is
-#: smooth enough for a 2-3 s rep, and each frame wakes Qt's raster thread pool, so fewer frames cost less.
-ANIMATION_INTERVAL_MS = 100
+#: The frame timer may fire this much after a key pose was due and still count as on time; it is
+#: also how far ahead a key pose is shown when the timer fires a hair early (rounding to whole ms).
+FRAME_SLACK_SECONDS = 0.01
 #: The label class :func:`_wrapped_text` is given and returns (QLabel or CueLabel).
 _Label = TypeVar("_Label", bound=QLabel)
 
@@ -216,9 +219,12 @@ class PlayerWindow(QWidget):
         self.ticker = SecondTicker(clock, self)
         self.ticker.ticked.connect(self._on_ticker_ticked)
         self.ticker.deadline_reached.connect(self._on_ticker_deadline_reached)
+        # One-shot, armed for the next key pose of a rep set (a repaint wakes the GUI thread and the
+        # X connection; key poses instead of 10 fps, bench/RESULTS.md "Rep sets with sound").
         self.animation_timer = QTimer(self)
         self.animation_timer.setObjectName("figure_animation_timer")
-        self.animation_timer.setInterval(ANIMATION_INTERVAL_MS)
+        self.animation_timer.setSingleShot(True)
+        self.animation_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.animation_timer.timeout.connect(self._on_animation_timer_timeout)
 
         self.sound = CuePlayer(settings.sound_enabled, settings.volume_percent, parent=self)
@@ -605,9 +611,23 @@ class PlayerWindow(QWidget):
             self.ticker.start(deadline, self._marks(self.player.segments[self.player.index]))
         if self._animating():
             if not self.animation_timer.isActive():
-                self.animation_timer.start()
+                self._arm_frame_timer()
         else:
             self.animation_timer.stop()
+
+    def _arm_frame_timer(self) -> None:
+        """Wake when the figure's next key pose is due (nothing while it rests at an end position)."""
+        progress = self.player.progress()
+        tempo = progress.segment.tempo_seconds
+        if progress.rep_phase is None or not tempo:
+            self.animation_timer.stop()
+            return
+        now = progress.rep_phase + FRAME_SLACK_SECONDS / tempo
+        change = self.figure.next_rep_change(now, tempo)
+        if change is None:
+            self.animation_timer.stop()
+            return
+        self.animation_timer.start(max(1, math.ceil((change - progress.rep_phase) * tempo * 1000.0)))
 
     @staticmethod
     def _marks(segment: Segment) -> list[float]:
@@ -631,10 +651,17 @@ class PlayerWindow(QWidget):
 
     def _on_animation_timer_timeout(self) -> None:
         progress = self.player.progress()
-        if progress.rep_phase is None:
-            self.animation_timer.stop()
+        if progress.rep_phase is None or not self._animating():
             return
-        self.figure.set_rep(progress.rep_phase)
+        self._show_rep_pose(progress)
+        self._arm_frame_timer()
+
+    def _show_rep_pose(self, progress: Progress) -> None:
+        """The figure's key pose for now (a circle goes round, other reps out and back)."""
+        tempo = progress.segment.tempo_seconds
+        if progress.rep_phase is None or not tempo:
+            return
+        self.figure.show_rep_key(progress.rep_phase + FRAME_SLACK_SECONDS / tempo, tempo)
 
     def _advance(self) -> None:
         """The segment deadline passed: let the core move on, then re-arm."""
@@ -688,7 +715,9 @@ class PlayerWindow(QWidget):
         self.pause_button.setText(frame.pause_label)
         self.pause_button.setAccessibleName(self.pause_button.text())
         if progress.rep_phase is not None:
-            self.figure.set_rep(progress.rep_phase)  # a circle goes round, other reps out and back
+            self._show_rep_pose(progress)
+            if self._animating() and not self.animation_timer.isActive():
+                self._arm_frame_timer()  # the figure may have just been given a moving exercise
         else:
             self.figure.set_motion(frame.motion)
 

@@ -6,6 +6,7 @@ the fake clock and call the window's tick slot, exactly what the timer would do.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Iterator
 
@@ -303,6 +304,43 @@ def test_frame_timer_only_during_visible_rep_sets(window: PlayerWindow, clock: F
     assert window.animation_timer.isActive()
     step_to_next_segment(window, clock)
     assert not window.animation_timer.isActive()
+
+
+def test_a_rep_set_shows_key_poses_and_wakes_only_when_the_pose_changes(window: PlayerWindow,
+                                                                          clock: FakeClock) -> None:
+    """Follow the frame timer through the 2.5 s reps: each wake shows a new pose, at most ~3 a second,
+    and over a rep the figure goes from its start position to its end position and back."""
+    window.show()
+    while window.player.progress().segment.kind != SegmentKind.REPS:
+        step_to_next_segment(window, clock)
+    start = clock.monotonic()
+    shown: list[tuple[float, float]] = []
+    while window.animation_timer.isActive() and clock.monotonic() - start < 5.0:
+        clock.advance(window.animation_timer.interval() / 1000.0)
+        before = window.figure.phase
+        window.animation_timer.timeout.emit()
+        assert window.figure.phase != before  # a wake that changes nothing would be wasted
+        shown.append((clock.monotonic() - start, window.figure.phase))
+    two_reps = [phase for at, phase in shown if at <= 5.0]
+    assert 4 <= len(two_reps) <= 2 * 3 * 2.5 + 1  # at most ~3 changes a second over two 2.5 s reps
+    assert {0.0, 1.0} <= set(two_reps) and any(0.0 < phase < 1.0 for phase in two_reps)
+    # the end position is reached half a rep in, and the start position again at the rep's end
+    end_at = next(at for at, phase in shown if phase == 1.0)
+    back_at = next(at for at, phase in shown if phase == 0.0)
+    assert end_at < 1.25 < back_at < 2.5 + 0.05
+
+
+def test_no_frame_timer_for_a_rep_set_without_a_moving_figure(qtbot: object, clock: FakeClock) -> None:
+    routine = make_routine()
+    still = dataclasses.replace(routine.exercises[1], pose=None)  # no pose, no picture: nothing moves
+    win = PlayerWindow(Routine(id="r", title=L("R"), summary=L("S"), position="floor", exercises=(still,)),
+                       SETTINGS, clock)
+    qtbot.addWidget(win)  # type: ignore[attr-defined]
+    win.show()
+    while win.player.progress().segment.kind != SegmentKind.REPS:
+        step_to_next_segment(win, clock)
+    assert win.ticker.timer.isActive() and not win.animation_timer.isActive()
+    win.compact.close()
 
 
 def test_compact_mode(window: PlayerWindow, clock: FakeClock) -> None:

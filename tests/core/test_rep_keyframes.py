@@ -1,0 +1,88 @@
+"""Key poses of a rep set (core/rep_keyframes.py): few pose changes, none at the turns, the tempo intact."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop_app.core.rep_keyframes import (
+    MAX_CHANGES_PER_SECOND,
+    eased_motion,
+    key_levels,
+    key_motion,
+    next_change,
+)
+
+
+def changes_in_one_rep(levels: int, loop: bool, samples: int = 20_000) -> list[tuple[float, float]]:
+    """(phase, new position) wherever the shown position changes, sampled finely over one rep."""
+    found = []
+    shown = key_motion(0.0, levels, loop)
+    for step in range(1, samples + 1):
+        phase = step / samples
+        now = key_motion(phase, levels, loop)
+        if now != shown:
+            found.append((phase, now))
+            shown = now
+    return found
+
+
+@pytest.mark.parametrize("tempo", [1.0, 2.0, 3.0, 4.0])
+def test_a_rep_out_and_back_shows_start_middle_and_end_and_stays_within_the_frame_budget(tempo: float) -> None:
+    levels = key_levels(tempo, loop=False)
+    changes = changes_in_one_rep(levels, loop=False)
+    positions = {position for _phase, position in changes}
+    assert {0.0, 1.0} <= positions and any(0.0 < p < 1.0 for p in positions)
+    assert len(changes) == 2 * levels
+    # at most MAX_CHANGES_PER_SECOND on average, except the minimum of start-middle-end-middle
+    assert len(changes) / tempo <= max(MAX_CHANGES_PER_SECOND, 4.0 / tempo) + 1e-9
+
+
+def test_the_figure_rests_longest_at_the_end_positions() -> None:
+    """The eased movement turns slowly: the start and end poses are held longer than a middle one."""
+    levels = key_levels(3.0, loop=False)
+    changes = changes_in_one_rep(levels, loop=False)
+    held: dict[float, float] = {}
+    for (start, position), (end, _next) in zip(changes, [*changes[1:], (changes[0][0] + 1.0, 0.0)], strict=True):
+        held[position] = held.get(position, 0.0) + end - start
+    middle = [seconds for position, seconds in held.items() if 0.0 < position < 1.0]
+    assert held[1.0] > max(middle) / 2  # a middle level is passed twice a rep, an end once
+    assert held[0.0] > max(middle) / 2
+    assert held[1.0] == pytest.approx(held[0.0], rel=1e-3)
+
+
+def test_the_end_position_sits_at_half_a_rep_and_the_start_at_each_rep_boundary() -> None:
+    levels = key_levels(1.0, loop=False)
+    assert key_motion(0.5, levels, loop=False) == 1.0
+    assert key_motion(0.0, levels, loop=False) == 0.0
+    assert key_motion(0.999, levels, loop=False) == 0.0
+
+
+def test_a_circle_goes_round_through_evenly_spaced_points() -> None:
+    levels = key_levels(3.0, loop=True)
+    changes = changes_in_one_rep(levels, loop=True)
+    assert len(changes) == levels
+    positions = [position for _phase, position in changes]
+    assert positions == sorted(positions, key=lambda p: (p == 0.0, p))  # forward, back to 0 at the end
+    assert len(set(positions)) == levels
+
+
+@given(st.floats(min_value=0.0, max_value=50.0, allow_nan=False), st.integers(min_value=2, max_value=12),
+       st.booleans())
+def test_next_change_is_where_the_shown_position_first_changes(phase: float, levels: int, loop: bool) -> None:
+    change = next_change(phase, levels, loop)
+    assert change > phase
+    shown = key_motion(phase, levels, loop)
+    # just before the change nothing has changed yet; just after, it has
+    before, after = change - 1e-7, change + 1e-7
+    if before > phase:
+        assert key_motion(before, levels, loop) == shown
+    assert key_motion(after, levels, loop) != key_motion(before, levels, loop)
+
+
+def test_the_eased_movement_goes_out_and_back() -> None:
+    assert eased_motion(0.0) == pytest.approx(0.0)
+    assert eased_motion(0.5) == pytest.approx(1.0)
+    assert eased_motion(0.25) == pytest.approx(0.5)
+    assert eased_motion(1.0) == pytest.approx(0.0, abs=1e-12)
