@@ -107,6 +107,16 @@ def routine_rounds(variants: list[tuple[str, dict[str, str]]], rounds: int, sett
                     print(f"{label}: routine did not start: {started.stderr.strip()}", file=sys.stderr)
             labels = [label for label, _extra in order]
             pids = [apps[label].pid for label in labels]
+            # the routine starts when its window shows (the player may run in a child process that
+            # needs a moment to start), so count from there, as bench/run does
+            shown_by = time.monotonic() + 15.0
+            while time.monotonic() < shown_by:
+                found = desk.tool(["xdotool", "search", "--onlyvisible", "--name", "^HipBreak: "])
+                if len(found.stdout.split()) >= len(labels):
+                    break
+                time.sleep(0.05)
+            else:
+                print("not every player window showed within 15 s", file=sys.stderr)
             time.sleep(2.0)
             t0 = time.monotonic()
             reps, rep_cpu = measured(pids, 20.0)
