@@ -200,3 +200,44 @@ def test_the_bundle_can_speak_wayland_idle_protocols(bundle: Path, user_env: dic
     idle = next(c for c in json.loads(result.stdout) if c["name"] == "idle")
     assert "wayland: cannot connect to the Wayland display" in idle["detail"], idle
     assert "pywayland module is not available" not in idle["detail"]
+
+
+@pytest.mark.display
+def test_the_bundle_plays_a_routine_in_its_own_child_process(
+    bundle: Path, user_env: dict[str, str], started: Starter
+) -> None:
+    """A bundle has no ``python -m``: the app starts the player as ``hipbreak --player-child`` (issue 13).
+    The child must be the bundle itself and show the routine, not fall back to playing in the app."""
+    if shutil.which("Xvfb") is None or shutil.which("xdotool") is None:
+        pytest.skip("Xvfb or xdotool is not installed")
+    with xvfb() as display:
+        env = {**user_env, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display}
+        proc = started(env)
+        wait_for(lambda: _run(bundle, "status", "--json", env=env).returncode == 0, timeout=60,
+                 what="the bundled app to answer 'status'")
+        assert _run(bundle, "routine", "desk-break", env=env).returncode == 0
+
+        def player_child() -> list[str] | None:
+            for stat in Path("/proc").glob("[0-9]*/stat"):
+                try:
+                    if int(stat.read_text().rsplit(")", 1)[-1].split()[1]) != proc.pid:
+                        continue
+                    args = (stat.parent / "cmdline").read_bytes().decode().split("\0")
+                except (OSError, ValueError, IndexError):
+                    continue
+                if "--player-child" in args:
+                    return args
+            return None
+
+        args = wait_for(player_child, timeout=30, what="the player child process of the bundled app")
+        assert Path(args[0]).resolve() == bundle.resolve(), args
+        window = wait_for(lambda: subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--name", "^HipBreak: Desk-side"], env=env,
+            capture_output=True, text=True).stdout.split(), timeout=30, what="the player window from the child")
+        assert window
+        log_file = Path(env["HIPBREAK_PROFILE_DIR"]) / "log" / "hipbreak.log"
+        log_text = log_file.read_text(errors="replace") if log_file.exists() else ""
+        assert "playing the routine in the app instead" not in log_text, log_text[-2000:]
+        assert _run(bundle, "quit", env=env).returncode == 0
+        assert proc.wait(timeout=30) == 0
+        wait_for(lambda: player_child() is None, timeout=10, what="the player child to leave with the app")
