@@ -114,6 +114,8 @@ def run_child() -> int:
     set_language(language)
     from desktop_app.app import make_qt_application
 
+    # Qt names the window class after argv[0]: "hipbreak", as the tray app's windows, not "__main__.py"
+    sys.argv[:1] = ["hipbreak"]
     app, _mode = make_qt_application()
     return _play(app, out, routine, settings, geometry, anchor)
 

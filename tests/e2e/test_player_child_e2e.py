@@ -101,6 +101,8 @@ def test_the_player_is_a_child_process_and_its_ends_reach_the_history(desk: Desk
     print(f"\nplayer window visible {time.monotonic() - started:.2f} s after 'hipbreak routine'")
     child = window_pid(desk, wid)
     assert child != app.pid and child in children(app.pid)
+    classes = [w.wm_class for w in desk.windows() if int(w.wid, 16) == int(wid)]
+    assert classes and '"hipbreak"' in classes[0], classes  # the same window class as the app's windows
     time.sleep(1.0)
     shot = desk.screenshot("player-child-playing.png", around=desk.geometry(wid))
     print(f"screenshot: {shot}")
