@@ -126,7 +126,8 @@ class WindowNavigator:
     def open_player(self, routine: Routine, started: Callable[[], None]) -> bool:
         """A new player for ``routine``; ``started`` tells the service, before it shows."""
         if self._finished_player is not None:
-            self._finished_player.close()  # its summary has been seen; one player window at a time
+            # its summary has been seen; one player window at a time (a child closes in its own time)
+            getattr(self._finished_player, "close_soon", self._finished_player.close)()
             self._finished_player = None
         if self.player_in_child:
             reason = self._open_child_player(routine)

@@ -141,6 +141,10 @@ class PlayerLink(QObject):
         """The app is stopping (``hide_windows``): the child's window goes with the child."""
         self.close()
 
+    def close_soon(self) -> None:
+        """Close the child's window without waiting (a new routine replaces a finished one's summary)."""
+        self.close(wait=False)
+
     def close(self, wait: bool = True) -> None:
         """Tell the child to close its window; with ``wait``, until it reported (at most
         :data:`CLOSE_WAIT_MS`), then end it. The routine's end is reported either way."""

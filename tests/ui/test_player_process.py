@@ -200,3 +200,14 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_a_new_routine_closes_the_finished_ones_summary(qtbot: Any, child_ctl: AppBridge) -> None:
+    first = _open(qtbot, child_ctl, "tiny-one")
+    with qtbot.waitSignal(first.routine_finished, timeout=TIMEOUT_MS):
+        pass
+    first_pid = first.pid()
+    with qtbot.waitSignal(first.ended, timeout=TIMEOUT_MS):
+        second = _open(qtbot, child_ctl, "tiny-long")
+    assert second is not first and second.is_open()
+    assert not _alive(first_pid)
