@@ -196,3 +196,36 @@ def test_immortalize_keeps_void_qt_calls_from_killing_python() -> None:
         if bare.returncode == 0:
             pytest.skip("this PySide6 build no longer drops references to None; the workaround is harmless")
         assert "deallocating None" in bare.stderr
+
+
+def test_rotation_keeps_the_newest_lines_in_the_lowest_backup(tmp_path: Path, clean_root_logger: None) -> None:
+    log_file = tmp_path / "hipbreak.log"
+    setup_logging(log_file, max_bytes=1000, backups=2)
+    logger = logging.getLogger("hipbreak.test")
+    for index in range(60):
+        logger.warning("line %03d %s", index, "y" * 40)
+    first = [int(line.split("line ")[1][:3]) for line in (tmp_path / "hipbreak.log.1").read_text().splitlines()]
+    second = [int(line.split("line ")[1][:3]) for line in (tmp_path / "hipbreak.log.2").read_text().splitlines()]
+    current = [int(line.split("line ")[1][:3]) for line in log_file.read_text().splitlines()]
+    assert max(second) < min(first) and max(first) < min(current)  # .2 oldest, then .1, then the file
+    assert current[-1] == 59
+
+
+def test_no_backups_means_the_file_is_never_rolled_over(tmp_path: Path, clean_root_logger: None) -> None:
+    """As logging.handlers.RotatingFileHandler: backupCount 0 never rolls over (nothing is lost)."""
+    log_file = tmp_path / "hipbreak.log"
+    setup_logging(log_file, max_bytes=500, backups=0)
+    for index in range(30):
+        logging.getLogger("hipbreak.test").warning("line %03d %s", index, "z" * 40)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hipbreak.log"]
+    assert "line 000" in log_file.read_text(encoding="utf-8")
+
+
+def test_setting_up_the_log_does_not_import_logging_handlers(tmp_path: Path) -> None:
+    """logging.handlers pulls in socket, pickle and queue: ~0.6 MB of an idle tray app for nothing."""
+    import subprocess
+
+    code = ("import sys, pathlib; from desktop_app.crash_guard import setup_logging; "
+            f"setup_logging(pathlib.Path({str(tmp_path / 'x.log')!r})); print('logging.handlers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "False", out.stderr
