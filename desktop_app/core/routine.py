@@ -19,7 +19,6 @@ This module is pure Python: no Qt, no clock.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -382,6 +381,8 @@ class _Checker:
             if misplaced:
                 self.error(_key(jpath, key), misplaced)
                 continue
+            import difflib  # only for a mistyped key: ~0.3 MB the running app need not hold
+
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             if close:
                 self.error(_key(jpath, key), _('unknown key; did you mean "{key}"?').format(key=close[0]))
