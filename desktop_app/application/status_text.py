@@ -9,9 +9,10 @@ The tray tooltip says the same state with clock times instead of running
 minutes (:func:`tray_status_line`: "Sitting since 09:12 · break at 10:12"),
 because a tooltip is read from a copy: a StatusNotifierItem panel such as
 plasmashell caches it and reads every property again, icon pixmaps included,
-after each change, and a screen reader reads the icon's accessible text
-whenever it likes. Words that stay true until the stage changes cost one
-update per stage change instead of one a minute (bench/RESULTS.md, issue 13).
+after each change, and whoever reads it later (a hover, a screen reader through
+the panel) gets that copy, however old. Words that stay true until the stage
+changes cost one update per stage change instead of one a minute
+(bench/RESULTS.md, issue 13).
 """
 
 from __future__ import annotations

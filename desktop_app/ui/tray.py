@@ -18,8 +18,9 @@ names moments rather than counting minutes ("Sitting since 09:12 · break at
 10:12", :func:`~desktop_app.application.status_text.tray_status_line`), so it
 stays true without a minute timer: a StatusNotifierItem panel such as
 plasmashell caches it and reads every property again, icon pixmaps included,
-after each change (hovering reads nothing), and a screen reader reads the
-icon's accessible text whenever it likes. It changes at stage changes, and at
+after each change (hovering reads nothing), and anything that reads the icon
+later (a hover, a screen reader through the panel) gets that copy, however
+old. It changes at stage changes, and at
 midnight when it names a day ("tomorrow"). XEmbed trays show the same words:
 one text everywhere, true at every reading; the running minutes are in the
 menu's first line, which is refreshed every second while the menu is open
