@@ -88,6 +88,8 @@ class PlayerLink(QObject):
         self._seconds_done = 0.0
         self._exercises_done = 0
         self._stderr_tail: list[str] = []
+        self._stderr_partial = b""
+        self._pid = 0
         #: Seconds from :meth:`start` to the child's "shown" (bench/ reads it from the log).
         self.start_latency: float | None = None
         self._started_at = 0.0
@@ -110,11 +112,13 @@ class PlayerLink(QObject):
             "geometry": base64.b64encode(self._geometry).decode("ascii") if self._geometry else None,
             "anchor": [anchor.x(), anchor.y(), anchor.width(), anchor.height()] if anchor is not None else None,
         })
-        log.info("player child %s started for routine %s", self.pid(), self.routine.id)
+        self._pid = int(self._process.processId())
+        log.info("player child %s started for routine %s", self._pid, self.routine.id)
         return None
 
     def pid(self) -> int:
-        return int(self._process.processId())
+        """The child's process id (kept after it exited, for the log)."""
+        return self._pid
 
     # --- what the navigator calls (as on a PlayerWindow) ----------------------------------
     def is_open(self) -> bool:
@@ -213,12 +217,18 @@ class PlayerLink(QObject):
         else:
             log.warning("player child sent an unknown event: %s", event)
 
-    def _on_stderr(self) -> None:
-        text = bytes(self._process.readAllStandardError().data()).decode("utf-8", "replace")
-        for line in text.splitlines():
-            if line.strip():
-                self._stderr_tail = [*self._stderr_tail, line][-5:]
-                log.info("player child: %s", line)
+    def _on_stderr(self, flush: bool = False) -> None:
+        """The child's log lines into ours; its warnings and tracebacks as warnings."""
+        data = self._stderr_partial + bytes(self._process.readAllStandardError().data())
+        lines = data.split(b"\n")
+        self._stderr_partial = b"" if flush else lines.pop()
+        for raw in lines:
+            line = raw.decode("utf-8", "replace").rstrip()
+            if not line.strip():
+                continue
+            self._stderr_tail = [*self._stderr_tail, line][-5:]
+            serious = line.startswith(("WARNING", "ERROR", "CRITICAL", "Traceback")) or line.startswith("  ")
+            log.log(logging.WARNING if serious else logging.INFO, "player child: %s", line)
 
     def _report(self, completed: bool, routine_id: str | None = None) -> None:
         if self._reported:
@@ -229,11 +239,11 @@ class PlayerLink(QObject):
 
     def _on_process_finished(self, code: int, status: QProcess.ExitStatus) -> None:
         self._on_stdout()
-        self._on_stderr()
+        self._on_stderr(flush=True)
         crashed = status != QProcess.ExitStatus.NormalExit or (code != 0 and not self._reported)
         if crashed or not self._reported:
             log.warning("player child %s ended (exit %s, %s) before it reported the routine's end%s",
-                        self.pid() or "-", code, status.name, "; last words: " + " | ".join(self._stderr_tail)
+                        self._pid, code, status.name, "; last words: " + " | ".join(self._stderr_tail)
                         if self._stderr_tail else "")
         self._finish_up(crashed=not self._reported and not self._closing)
 
