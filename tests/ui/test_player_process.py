@@ -211,3 +211,60 @@ def test_a_new_routine_closes_the_finished_ones_summary(qtbot: Any, child_ctl: A
         second = _open(qtbot, child_ctl, "tiny-long")
     assert second is not first and second.is_open()
     assert not _alive(first_pid)
+
+
+def _open_message(routine_id: str, hold_seconds: int, tmp_path: Path) -> str:
+    """The first line the tray sends: the routine as the catalogue loads it, settings, language."""
+    import base64
+    import pickle
+
+    from desktop_app.core.routine import load_routine
+
+    path = tmp_path / f"{routine_id}.json"
+    path.write_text(json.dumps(tiny_routine(routine_id, hold_seconds)), encoding="utf-8")
+    routine = load_routine(path)
+    settings = Settings(prep_seconds=0, sound_enabled=False, voice_enabled=False)
+    return json.dumps({"cmd": "open", "routine": base64.b64encode(pickle.dumps(routine)).decode("ascii"),
+                       "settings": settings.to_dict(), "language": "en", "geometry": None, "anchor": None})
+
+
+def test_the_child_alone_closes_on_end_of_input_and_speaks_only_protocol(tmp_path: Path) -> None:
+    """The tray process died: the child's stdin ends, the player closes (an early end is reported to
+    nobody in particular) and the child exits 0. Junk from the tray is logged, not obeyed; stdout holds
+    protocol lines only, even though Qt, the log and the player all write while it runs."""
+    import subprocess
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen([*child_command()], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, text=True)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(_open_message("tiny-long", 300, tmp_path) + "\n")
+    proc.stdin.flush()
+    first = json.loads(proc.stdout.readline())
+    assert first["event"] == "shown" and first["pid"] == proc.pid
+    proc.stdin.write("this is not JSON\n")
+    proc.stdin.write('{"cmd": "away"}\n')
+    proc.stdin.flush()
+    proc.stdin.close()
+    out = proc.stdout.read()  # until the child exits (it holds the write end until then)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    proc.wait(timeout=60)
+    assert proc.returncode == 0, err[-2000:]
+    events = [json.loads(line) for line in out.splitlines()]  # every line is a protocol line
+    kinds = [e["event"] for e in events]
+    assert kinds[-1] == "closed" and "finished" in kinds, kinds
+    finished = next(e for e in events if e["event"] == "finished")
+    assert finished["routine_id"] == "tiny-long" and finished["completed"] is False
+    assert "not a command" in err, err[-2000:]
+
+
+def test_the_child_reports_nothing_and_fails_on_a_bad_first_line() -> None:
+    import subprocess
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([*child_command()], input='{"cmd": "raise"}\n', capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "not 'open'" in result.stderr
