@@ -142,6 +142,32 @@ def _make_session() -> tuple[Any, str]:
         return NullSession(), f"session: none ({exc})"
 
 
+class AutostartOnDemand:
+    """Start at login (``platform.autostart``), imported when first asked.
+
+    Only the welcome and settings windows ask. Importing the package at start loaded its five
+    backends with ``configparser``, ``plistlib`` and the expat parser into the idle tray app for
+    good (bench/RESULTS.md, "session 3"). Each call goes to the module's function of the moment.
+    """
+
+    def _module(self) -> Any:
+        from desktop_app.platform import autostart
+
+        return autostart
+
+    def supported(self) -> bool:
+        return bool(self._module().supported())
+
+    def is_enabled(self) -> bool:
+        return bool(self._module().is_enabled())
+
+    def enable(self) -> None:
+        self._module().enable()
+
+    def disable(self) -> None:
+        self._module().disable()
+
+
 def compose(
     clock: Clock,
     schedule_clock: Clock,
@@ -170,7 +196,6 @@ def compose(
     """
     from desktop_app.application.routines import RoutineCatalogue
     from desktop_app.application.service import AppService
-    from desktop_app.platform import autostart
     from desktop_app.platform.dnd import NullDnd
     from desktop_app.platform.idle.null import NullIdleMonitor
     from desktop_app.platform.notify import NullNotifier
@@ -191,7 +216,7 @@ def compose(
     service = AppService(schedule_clock, settings, history=history, state=StateFile(paths.state_file),
                          settings_store=SettingsFile(paths.settings_file), notifier=notifier, dnd=dnd,
                          catalogue=RoutineCatalogue(paths.routines_dir), make_driver=make_driver,
-                         autostart=autostart,
+                         autostart=AutostartOnDemand(),
                          idle_name=str(getattr(idle_monitor, "name", "none")), demo=demo, warnings=warnings)
     bridge = AppBridge(service, clock, session, parent, prompt=prompt)
     bridge.navigator.player_in_child = player_in_child
