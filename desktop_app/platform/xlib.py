@@ -15,7 +15,6 @@ All calls happen on the thread that created the display (the Qt main thread).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 from ctypes import POINTER, byref, c_char_p, c_int, c_long, c_ubyte, c_ulong, c_void_p
 
 Window = c_ulong
@@ -57,13 +56,20 @@ _libx11: ctypes.CDLL | None = None
 
 def load_library(short_name: str, soname: str) -> ctypes.CDLL:
     """Load a shared library by its soname first (what is installed at run time), then by search."""
-    for candidate in (soname, ctypes.util.find_library(short_name)):
-        if not candidate:
-            continue
+    try:
+        return ctypes.CDLL(soname)
+    except OSError:
+        pass
+    # Searching runs ldconfig in a child process and imports subprocess (with locale) for good:
+    # only when the soname itself is missing (bench/RESULTS.md, "session 3").
+    from ctypes.util import find_library
+
+    found = find_library(short_name)
+    if found:
         try:
-            return ctypes.CDLL(candidate)
+            return ctypes.CDLL(found)
         except OSError:
-            continue
+            pass
     raise XlibUnavailable(f"the library {soname} is not installed")
 
 
