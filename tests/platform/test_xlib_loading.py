@@ -18,5 +18,5 @@ def test_the_soname_is_loaded_without_a_search() -> None:
 
 
 def test_a_missing_library_is_a_plain_error() -> None:
-    with pytest.raises(xlib.XlibUnavailable, match="libnothing-here.so.9 is not installed"):
+    with pytest.raises(xlib.XlibUnavailable, match=r"libnothing-here\.so\.9 is not installed"):
         xlib.load_library("nothing-here", "libnothing-here.so.9")
