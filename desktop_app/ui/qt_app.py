@@ -26,7 +26,6 @@ from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__, i18n
-from desktop_app.ui.tab_text_style import install_tab_text_style
 from desktop_app.ui.tray_icon import IconLook, tray_icon
 
 log = logging.getLogger(__name__)
@@ -84,7 +83,6 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     # a window closing moves the focus: the moment to drop pixmaps nobody shows any more
     app.focusWindowChanged.connect(lambda _window: trim_pixmap_cache_soon())
     install_qt_translations(app)
-    install_tab_text_style(app)  # translated tab names keep their accents (Ü, É)
     return app
 
 

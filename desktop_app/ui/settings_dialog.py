@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -49,6 +48,7 @@ from desktop_app.core.settings import FIELDS, FIELDS_BY_NAME, GROUPS, FieldSpec,
 from desktop_app.i18n import _, current_language, ngettext
 from desktop_app.ui.accessibility import AA_TEXT, describe, name_as_shown, readable_colour, show_text
 from desktop_app.ui.settings_fields import ChoiceEditor, FieldEditor, Option, make_editor
+from desktop_app.ui.tab_text_style import tab_widget
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ class SettingsDialog(QDialog):
         self.restore_buttons: dict[str, QPushButton] = {}
         self.autostart_box: QCheckBox | None = None
 
-        self.tabs = QTabWidget()
+        self.tabs = tab_widget()  # keeps accents on tab labels (ui/tab_text_style.py)
         self.tabs.setAccessibleName(_("Settings groups"))
         for group in GROUPS:
             page = self._build_tab(group)

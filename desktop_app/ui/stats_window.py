@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +61,7 @@ from desktop_app.ui.bar_chart import BarChart, DayBar
 from desktop_app.ui.calendar_grid import CalendarGrid, long_date
 from desktop_app.ui.program_section import ProgramSection
 from desktop_app.ui.settings_fields import day_label
+from desktop_app.ui.tab_text_style import tab_widget
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ class StatsWindow(QWidget):
         self.load_seconds = 0.0
         self.snapshot: StatsSnapshot | None = None
 
-        self.tabs = QTabWidget()
+        self.tabs = tab_widget()  # keeps accents on tab labels (ui/tab_text_style.py)
         self.tabs.setAccessibleName(_("Statistics sections"))
         self.tabs.addTab(self._build_today(), _("Today"))
         self.tabs.addTab(self._build_charts(), _("Week and month"))

@@ -6,12 +6,16 @@ clips to that rectangle: the dots of "Übungsfolgen", the accent of "État" and
 the tail of a "g" disappear. The screenshots of the German settings window
 showed "Ubungsfolgen". This proxy style gives the label at least the font's
 height, growing the rectangle evenly so the text stays where Qt centres it.
+
+Installed by :func:`tab_widget`, when the first window with tabs is built, not at start-up:
+the style classes cost the idle tray app about 0.5 MB and 7 ms before its icon shows
+(bench/RESULTS.md, "session 3"), and the tray menu has no tabs.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QStyleOption, QWidget
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QStyleOption, QTabWidget, QWidget
 
 
 class TabTextStyle(QProxyStyle):
@@ -36,3 +40,11 @@ def install_tab_text_style(app: QApplication) -> None:
     if base is None:  # a style we cannot recreate by name: leave it alone
         return
     app.setStyle(TabTextStyle(base))
+
+
+def tab_widget() -> QTabWidget:
+    """A ``QTabWidget`` whose labels keep their accents (installs :class:`TabTextStyle` on first use)."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        install_tab_text_style(app)
+    return QTabWidget()
