@@ -1,7 +1,14 @@
 """Short sound cues for eyes-off use: ticks, a chime per segment, a switch and an end sound.
 
 Each cue's WAV file is read into memory once, when the player opens, never per
-play, and each play opens a short-lived ``QAudioSink`` on that in-memory PCM.
+play. With a PulseAudio (or pipewire-pulse) server, the cues are then uploaded
+into the server's sample cache and each play is one short request
+(``desktop_app/platform/pulse_samples.py``): the server mixes them, and nothing
+on our side wakes while they sound. A cue through Qt cost 30 to 100 wakeups of
+the GUI and Qt's PulseAudio threads, which was most of a rep set's cost
+(bench/RESULTS.md, "Rep sets with sound"). Without such a server (or with
+``HIPBREAK_CUE_OUTPUT=qt``), each play opens a short-lived ``QAudioSink`` on the
+in-memory PCM, and QtMultimedia is only loaded then.
 
 Why not ``QSoundEffect``: with Qt 6.11 and 6.12 on a PulseAudio server,
 QSoundEffect sooner or later touches one of its socket notifiers from Qt's
@@ -19,20 +26,28 @@ unreadable or non-PCM WAV file is the same: that cue stays silent and is logged 
 from __future__ import annotations
 
 import logging
+import os
+import time
 import wave
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer
-from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
 from desktop_app.i18n import assets_dir
+from desktop_app.platform import pulse_samples
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QAudioSink
 
 log = logging.getLogger(__name__)
 
 #: The cues the player uses, each a WAV file of the same name in ``assets/sounds``.
 CUES: tuple[str, ...] = ("tick", "chime", "switch", "end")
+#: Set to "qt" to play cues through Qt's QAudioSink even when the sound server has a sample cache.
+OUTPUT_ENV = "HIPBREAK_CUE_OUTPUT"
 
 
 def sounds_dir() -> Path:
@@ -41,7 +56,9 @@ def sounds_dir() -> Path:
 
 
 def audio_output_available() -> bool:
-    """True when Qt sees at least one audio output device."""
+    """True when Qt sees at least one audio output device (loads QtMultimedia)."""
+    from PySide6.QtMultimedia import QMediaDevices
+
     return bool(QMediaDevices.audioOutputs())
 
 
@@ -95,8 +112,18 @@ class CuePlayer(QObject):
         self._volume = max(0, min(100, volume_percent)) / 100.0
         self._cues: dict[str, Cue] = {}
         self._playing: list[tuple[QAudioSink, QBuffer]] = []
+        #: Monotonic times at which cues played through the server's cache end (for playing_count).
+        self._cache_ends: list[float] = []
         self._directory = directory or sounds_dir()
-        self.available = audio_output_available() if device_available is None else device_available
+        self._cache: pulse_samples.PulseSamples | None = None
+        if device_available is not False and os.environ.get(OUTPUT_ENV, "").strip().lower() != "qt":
+            self._cache = pulse_samples.connect()
+        if self._cache is not None:
+            cache = self._cache
+            self.destroyed.connect(lambda *_args: cache.close())
+            self.available = True
+        else:
+            self.available = audio_output_available() if device_available is None else device_available
         #: Why there is no sound, in plain words (None when cues can play).
         self.silence_reason: str | None = None
         if not self.available:
@@ -116,9 +143,19 @@ class CuePlayer(QObject):
                 self._cues[cue] = read_cue(path)
             except (OSError, ValueError) as exc:
                 log.info("sound: %s (that cue stays silent)", exc)
+                continue
+            if self._cache is not None:
+                sound = self._cues[cue]
+                if not self._cache.upload(cue, sound.pcm, sound.sample_rate, sound.channels):
+                    log.info("sound: the sound server did not take cue %r; it plays through Qt", cue)
         if missing:
             log.info("sound: cue files not found in %s: %s (those cues stay silent)",
                      self._directory, ", ".join(missing))
+
+    @property
+    def uses_server_cache(self) -> bool:
+        """True when cues play from the sound server's sample cache (not through QAudioSink)."""
+        return self._cache is not None
 
     @property
     def enabled(self) -> bool:
@@ -138,10 +175,13 @@ class CuePlayer(QObject):
 
     def playing_count(self) -> int:
         """How many cues are sounding now (finished ones are released as they end)."""
-        return len(self._playing)
+        now = time.monotonic()
+        self._cache_ends = [end for end in self._cache_ends if end > now]
+        return len(self._playing) + len(self._cache_ends)
 
     def apply_settings(self, enabled: bool, volume_percent: int) -> None:
-        """Follow the sound_enabled and volume_percent settings (cues already sounding included)."""
+        """Follow the sound_enabled and volume_percent settings (cues already sounding through Qt included;
+        a cue from the server's cache, at most 1.5 s, plays out at the volume it started with)."""
         self._enabled = enabled
         self._volume = max(0, min(100, volume_percent)) / 100.0
         for sink, _buffer in self._playing:
@@ -154,6 +194,17 @@ class CuePlayer(QObject):
         sound = self._cues.get(cue)
         if sound is None:
             return False
+        if self._cache is not None and self._cache.has(cue):
+            if self._cache.play(cue, self._volume):
+                self._cache_ends.append(time.monotonic() + sound.seconds)
+                return True
+            log.info("sound: the sound server refused cue %r; trying Qt's audio output", cue)
+        return self._play_through_qt(cue, sound)
+
+    def _play_through_qt(self, cue: str, sound: Cue) -> bool:
+        """One short-lived QAudioSink on the cue's PCM (no sound server with a sample cache)."""
+        from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
+
         device = QMediaDevices.defaultAudioOutput()
         if device.isNull():
             if self.silence_reason is None:
@@ -198,6 +249,9 @@ class CuePlayer(QObject):
             pass
 
     def stop_all(self) -> None:
-        """Silence every cue now (the window is closing)."""
+        """Silence every cue played through Qt now (the window is closing).
+
+        A cue from the server's cache cannot be recalled; it is short (at most 1.5 s) and plays out.
+        """
         for sink, buffer in list(self._playing):
             self._release(sink, buffer)

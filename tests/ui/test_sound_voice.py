@@ -141,6 +141,7 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from desktop_app.ui.sound import CuePlayer
 player = CuePlayer(sys.argv[1] == "on", 80)
+print("server cache", player.uses_server_cache, flush=True)
 print("loaded", ",".join(player.loaded_cues()), flush=True)
 QTimer.singleShot(300, lambda: print("played", player.play("chime"), flush=True))
 QTimer.singleShot(2300, app.quit)
@@ -154,8 +155,12 @@ def _peak(raw: bytes) -> int:
     return max((abs(s) for s in samples), default=0)
 
 
-def test_cue_is_really_heard_on_a_pulseaudio_null_sink(tmp_path: Path) -> None:
-    """A real sound server with a null sink; what the app plays is recorded from its monitor."""
+@pytest.mark.parametrize("output", ["cache", "qt"])
+def test_cue_is_really_heard_on_a_pulseaudio_null_sink(tmp_path: Path, output: str) -> None:
+    """A real sound server with a null sink; what the app plays is recorded from its monitor.
+
+    ``cache``: the cue is played from the server's sample cache (the normal path with a PulseAudio
+    server); ``qt``: through a QAudioSink, as on a machine whose server has no sample cache."""
     import subprocess
     import sys
 
@@ -163,29 +168,33 @@ def test_cue_is_really_heard_on_a_pulseaudio_null_sink(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parent.parent.parent
     with pulseaudio(tmp_path, "hipbreak_test") as pulse_env:
         env = dict(pulse_env, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root),
-                   QT_LOGGING_RULES="qt.multimedia.*=false")
+                   QT_LOGGING_RULES="qt.multimedia.*=false", HIPBREAK_CUE_OUTPUT=output)
 
         def record(state: str) -> tuple[str, int]:
             raw = tmp_path / f"{state}.raw"
             with open(raw, "wb") as out:
+                # small fragments: parec's default (2 s) loses what it has not handed over when it is stopped
                 rec = subprocess.Popen(["parec", "-d", "hipbreak_test.monitor", "--format=s16le",
-                                        "--rate=44100", "--channels=1"], env=env, stdout=out)
+                                        "--rate=44100", "--channels=1", "--latency-msec=50"], env=env, stdout=out)
                 try:
                     child = subprocess.run([sys.executable, "-c", PLAY_CUE, state], env=env, cwd=root,
                                            capture_output=True, text=True, timeout=60)
+                    time.sleep(0.5)
                 finally:
                     rec.terminate()
                     rec.wait(timeout=5)
             assert child.returncode == 0, child.stderr
             return child.stdout, _peak(raw.read_bytes())
 
-        out_on, peak_on = record("on")
-        assert "loaded chime,end,switch,tick" in out_on
-        assert "played True" in out_on
-        assert peak_on > 2000, f"nothing audible was recorded (peak {peak_on})"
+        # muted first: a null sink that falls idle hands the next recorder the last block it played
         out_off, peak_off = record("off")
         assert "played False" in out_off
         assert peak_off < 50, f"muted cues were heard (peak {peak_off})"
+        out_on, peak_on = record("on")
+        assert f"server cache {output == 'cache'}" in out_on
+        assert "loaded chime,end,switch,tick" in out_on
+        assert "played True" in out_on
+        assert peak_on > 2000, f"nothing audible was recorded (peak {peak_on})"
 
 
 def test_only_16_bit_pcm_wav_files_are_accepted(tmp_path: Path) -> None:
@@ -224,15 +233,17 @@ print("played", sum(played), "of", len(played), "still sounding", player.playing
 """
 
 
-def test_rapid_overlapping_cues_on_a_real_sound_server_do_not_flood(tmp_path: Path) -> None:
+@pytest.mark.parametrize("output", ["cache", "qt"])
+def test_rapid_overlapping_cues_on_a_real_sound_server_do_not_flood(tmp_path: Path, output: str) -> None:
     """QSoundEffect on PulseAudio ended in an endless "QSocketNotifier: Invalid socket" loop within
-    seconds at this rate (Qt 6.11/6.12); the QAudioSink cue player must stay quiet and keep playing."""
+    seconds at this rate (Qt 6.11/6.12); the cue player must stay quiet and keep playing, from the
+    server's sample cache and through QAudioSink alike."""
     import subprocess
     import sys
 
     root = Path(__file__).resolve().parent.parent.parent
     with pulseaudio(tmp_path, "hipbreak_rapid") as pulse_env:
-        env = dict(pulse_env, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root))
+        env = dict(pulse_env, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root), HIPBREAK_CUE_OUTPUT=output)
         out_path = tmp_path / "child.out"
         with open(out_path, "wb") as out:
             child = subprocess.Popen([sys.executable, "-c", RAPID_CUES, "15"], env=env, cwd=root,
