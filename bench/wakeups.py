@@ -96,6 +96,9 @@ def routine_rounds(variants: list[tuple[str, dict[str, str]]], rounds: int, sett
 
     totals: dict[str, list[tuple[float, float, float, float]]] = {label: [] for label, _env in variants}
     with tempfile.TemporaryDirectory(prefix="hipbreak-routine-wakeups-") as tmp, bench_desktop(Path(tmp)) as desk:
+        # The player child runs ``python -m desktop_app``, which puts its working directory first on
+        # sys.path: started from a checkout it would run the checkout's code, not a PYTHONPATH snapshot.
+        os.chdir(tmp)
         for number in range(rounds):
             order = variants if number % 2 == 0 else variants[::-1]
             apps = {label: launch_app(desk, Path(tmp) / f"profile-{label}-{number}", tag=f"{label}-{number}",
