@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 #: through the same positions rep after rep, and computing one took ~13 ms of Python per frame at
 #: 10 frames a second (bench/RESULTS.md). 1/64 of a movement is about a degree at the joints.
 PHASE_STEPS = 64
+#: Painted positions of the current pose kept as pixmaps, so a key pose shown again (every rep) is one
+#: blit instead of ~1.7 ms of antialiased strokes; a rep set needs 3-12 (core/rep_keyframes.py).
+MAX_PIXMAPS = 16
 #: Body parts whose outline is painted in the palette's text colour (the accent keeps its own).
 PALETTE_EDGES = frozenset({"body", "far"})
 #: The far limbs' outline is the text colour at this opacity, so they still sit behind the near ones.
@@ -69,6 +72,8 @@ class FigureWidget(QWidget):
         self._missing = False
         #: Drawings of the current pose by (phase step, eased); emptied when the pose changes.
         self._drawings: dict[tuple[int, bool], Drawing] = {}
+        #: Painted positions by (phase step, eased, mirrored, width, height, ink, pixel ratio).
+        self._pixmaps: dict[tuple[int, bool, bool, int, int, int, float], QPixmap] = {}
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
 
     # ------------------------------------------------------------------ API
@@ -89,6 +94,7 @@ class FigureWidget(QWidget):
             self._phase = 0.0
             self._load_file(None if pose is not None else path)
             self._drawings.clear()
+            self._pixmaps.clear()
         self.update()
 
     def set_motion(self, phase: float, eased: bool = False) -> None:
@@ -188,7 +194,7 @@ class FigureWidget(QWidget):
                 painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, _("No picture for this exercise"))
                 return
             if self._pose is not None:
-                self._paint_pose(painter, self._drawing(self._pose))
+                painter.drawPixmap(0, 0, self._pose_pixmap(self._pose))
                 return
             if self._mirrored:
                 painter.translate(self.width(), 0)
@@ -199,6 +205,28 @@ class FigureWidget(QWidget):
                 painter.drawPixmap(self._fit(self._pixmap.size()), self._pixmap, QRectF(self._pixmap.rect()))
         finally:
             painter.end()
+
+    def _pose_pixmap(self, pose: Pose) -> QPixmap:
+        """The current position painted once into a pixmap of the widget's size, then reused."""
+        ratio = self.devicePixelRatioF()
+        ink = self.palette().color(QPalette.ColorRole.WindowText)
+        key = (round(self._phase * PHASE_STEPS), self._eased, self._mirrored, self.width(), self.height(),
+               ink.rgba(), ratio)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            pixmap = QPixmap(max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio)))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            try:
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+                self._paint_pose(painter, self._drawing(pose))
+            finally:
+                painter.end()
+            if len(self._pixmaps) >= MAX_PIXMAPS:
+                self._pixmaps.clear()  # a new size or theme, or a smooth sweep (tests): start over
+            self._pixmaps[key] = pixmap
+        return pixmap
 
     def _drawing(self, pose: Pose) -> Drawing:
         """``pose`` at the current phase, rounded to 1/PHASE_STEPS and computed once per step."""

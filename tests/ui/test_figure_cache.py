@@ -68,3 +68,32 @@ def test_a_new_pose_is_computed_afresh(qtbot: QtBot, counted: list[float]) -> No
     widget.set_rep(0.25)
     _paint(widget)
     assert len(counted) > before
+
+
+def test_a_key_pose_shown_again_is_a_blit_not_a_new_painting(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rep set goes through the same few key poses rep after rep: each is painted once."""
+    widget = FigureWidget()
+    qtbot.addWidget(widget)
+    widget.resize(220, 200)
+    widget.show()
+    widget.set_exercise("standing-march", None, mirrored=False)  # out and back: start, middle, end
+    painted: list[float] = []
+    real = FigureWidget._paint_pose
+
+    def counting(self: FigureWidget, painter: object, drawing: object) -> None:
+        painted.append(self.phase)
+        real(self, painter, drawing)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FigureWidget, "_paint_pose", counting)
+    first = {}
+    for _rep in range(5):
+        for rep_phase in (0.0, 0.25, 0.5, 0.75):
+            widget.show_rep_key(rep_phase, 1.0)
+            image = widget.grab().toImage()
+            first.setdefault(widget.phase, image)
+            assert image == first[widget.phase]  # the same pose looks the same every rep
+    assert sorted(painted) == [0.0, 0.5, 1.0]
+    # a new size paints afresh (the pixmaps are the widget's size)
+    widget.resize(300, 260)
+    _paint(widget)
+    assert len(painted) == 4
