@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from desktop_app.core.player import SegmentKind  # noqa: E402
 from desktop_app.core.routine import builtin_routines_dir, load_routine  # noqa: E402
 from desktop_app.core.settings import Settings  # noqa: E402
+from desktop_app.crash_guard import immortalize_singletons  # noqa: E402
 from desktop_app.ui.player_window import PlayerWindow  # noqa: E402
 from tests.support.fakeclock import FakeClock  # noqa: E402
 
@@ -45,6 +46,7 @@ def main() -> int:
     parser.add_argument("--columns", type=int, default=8)
     args = parser.parse_args()
 
+    immortalize_singletons()  # as the app does (PySide6 6.12 on Python 3.11; see crash_guard)
     app = QApplication.instance() or QApplication([])
     clock = FakeClock()
     routine = load_routine(builtin_routines_dir() / f"{args.routine}.json", builtin=True)
