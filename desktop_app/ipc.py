@@ -244,8 +244,8 @@ class _Connection(QObject):
 class _UnixChannel(QObject):
     """A plain non-blocking AF_UNIX connection watched by ``QSocketNotifier`` (no ``QtNetwork``).
 
-    After the reply is written the socket is shut for writing (the client reads to EOF) and
-    whatever the client still sends is read and dropped until it closes, so it never sees a reset.
+    Once the whole reply is written the socket is closed, as ``QLocalSocket.disconnectFromServer``
+    does: the client reads the reply, then EOF.
     """
 
     def __init__(self, sock: pysocket.socket, parent: QObject) -> None:
@@ -301,9 +301,8 @@ class _UnixChannel(QObject):
                 self._connection.close()
             return
         self._writer.setEnabled(False)
-        if self._finishing:
-            with suppress(OSError):
-                self._sock.shutdown(pysocket.SHUT_WR)
+        if self._finishing and self._connection is not None:
+            self._connection.close()  # the reply is out; the client reads it, then EOF
 
     def dispose(self) -> None:
         self._reader.setEnabled(False)
@@ -464,7 +463,9 @@ class CommandServer(QObject):
             staged = os.path.join(private, "s")
             listener.bind(staged)
             os.chmod(staged, 0o700)
-            listener.listen(MAX_CONNECTIONS)
+            # The kernel's queue of connections not yet accepted: a burst of clients must wait
+            # there, not be refused (EAGAIN); MAX_CONNECTIONS bounds what the app holds.
+            listener.listen(pysocket.SOMAXCONN)
             os.replace(staged, path)
         except OSError as exc:
             listener.close()
@@ -502,21 +503,24 @@ class CommandServer(QObject):
         return commands.encode(commands.error_reply(_("HipBreak is busy; try again.")))
 
     def _on_unix_new_connection(self) -> None:
-        while self._listener is not None:
-            try:
-                sock, _address = self._listener.accept()
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError as exc:  # e.g. out of file descriptors: that client is dropped
-                log.warning("ipc: could not accept a connection: %s", exc)
-                return
-            sock.setblocking(False)
-            if len(self._connections) >= MAX_CONNECTIONS:
-                with suppress(OSError):
-                    sock.send(self._busy_reply())
-                sock.close()
-                continue
-            self._adopt(_UnixChannel(sock, self))
+        """One connection per wakeup, as ``QLocalServer`` does: the notifier fires again at once for
+        the next, and the clients already connected are served in between (a burst is not "busy")."""
+        if self._listener is None:
+            return
+        try:
+            sock, _address = self._listener.accept()
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as exc:  # e.g. out of file descriptors: that client is dropped
+            log.warning("ipc: could not accept a connection: %s", exc)
+            return
+        sock.setblocking(False)
+        if len(self._connections) >= MAX_CONNECTIONS:
+            with suppress(OSError):
+                sock.send(self._busy_reply())
+            sock.close()
+            return
+        self._adopt(_UnixChannel(sock, self))
 
     def _on_server_new_connection(self) -> None:
         from PySide6.QtNetwork import QLocalSocket
