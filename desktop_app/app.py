@@ -105,8 +105,15 @@ def prepare_qt_environment() -> None:
     Qt 6's raster engine hands every large fill and antialiased stroke to a pool of GUI threads,
     which woke them ~33,000 times a minute while a routine played; inline painting is cheap at our
     sizes (bench/RESULTS.md, docs/architecture.md). The player child process sets it up alike.
+
+    On X11, Qt's backing store hands each repaint to the server through MIT-SHM and then waits for
+    the server's answer before it paints into that memory again: one more wakeup of the GUI thread and
+    one of Qt's X event thread per frame. For windows our size a plain image request costs no more CPU
+    and no wait; a rep set fell from ~740 to ~420 wakeups a minute (bench/RESULTS.md, "Rep sets with
+    sound"). Only set when the user has not set it.
     """
     os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
+    os.environ.setdefault("QT_XCB_NO_MITSHM", "1")
 
 
 def make_qt_application() -> tuple[Any, str]:
