@@ -8,7 +8,9 @@ imports them.
 
 The child is started by the tray process as ``python -m desktop_app --player-child`` (from source) or
 ``hipbreak --player-child`` (PyInstaller bundle); ``desktop_app/__main__.py`` sends that hidden flag
-here before the command line is parsed. It speaks one JSON object per line:
+to ``desktop_app/player_child.py`` (which sets the process up as ``app.py`` does; ``ui`` must not
+import ``app``) before the command line is parsed, and that calls :func:`play` here. It speaks one
+JSON object per line:
 
 * stdin, from the tray: first ``open`` (the routine, pickled and base64'd so the exact object plays,
   settings, language, geometry, anchor), then any of ``away``, ``back``, ``settings``, ``raise``,
@@ -53,7 +55,7 @@ class ProtocolOut:
             log.info("cannot report %s to the tray process: %s", event, exc)
 
 
-def _private_stdout() -> IO[str]:
+def private_stdout() -> IO[str]:
     """A copy of stdout for the protocol alone; fd 1 then goes to stderr, so stray prints and C
     libraries (FFmpeg, PulseAudio) cannot put anything between protocol lines."""
     sys.stdout.flush()
@@ -77,7 +79,8 @@ def decode_open(message: dict[str, Any]) -> tuple[Any, Any, str, bytes | None, t
     return routine, settings, str(message.get("language") or "en"), geometry, rect
 
 
-def _read_open_message(stdin: IO[str]) -> dict[str, Any] | None:
+def read_open_message(stdin: IO[str]) -> dict[str, Any] | None:
+    """The first line from the tray, which must be ``open``; None (and why, on stderr) otherwise."""
     line = stdin.readline()
     if not line:
         return None
@@ -90,34 +93,6 @@ def _read_open_message(stdin: IO[str]) -> dict[str, Any] | None:
         log.error("the first message from the tray process is not 'open'")
         return None
     return message
-
-
-def run_child() -> int:
-    """Play one routine in this process; exit 0 when its window closes."""
-    out = ProtocolOut(_private_stdout())
-    level = getattr(logging, os.environ.get("HIPBREAK_LOG_LEVEL", "INFO").upper(), logging.INFO)
-    logging.basicConfig(stream=sys.stderr, level=level if isinstance(level, int) else logging.INFO,
-                        format="%(levelname)s %(name)s: %(message)s")
-    from desktop_app.crash_guard import immortalize_singletons
-
-    immortalize_singletons()  # a routine can play for many minutes (see crash_guard)
-    message = _read_open_message(sys.stdin)
-    if message is None:
-        return 2
-    try:
-        routine, settings, language, geometry, anchor = decode_open(message)
-    except Exception as exc:  # a broken message: say why on stderr; the tray falls back
-        log.error("cannot read the routine from the tray process: %s", exc)
-        return 2
-    from desktop_app.i18n import set_language
-
-    set_language(language)
-    from desktop_app.app import make_qt_application
-
-    # Qt names the window class after argv[0]: "hipbreak", as the tray app's windows, not "__main__.py"
-    sys.argv[:1] = ["hipbreak"]
-    app, _mode = make_qt_application()
-    return _play(app, out, routine, settings, geometry, anchor)
 
 
 class _Inbox(QObject):
@@ -148,7 +123,7 @@ def _close(window: Any) -> None:
     window.close()
 
 
-def _play(app: Any, out: ProtocolOut, routine: Any, settings: Any, geometry: bytes | None,
+def play(app: Any, out: ProtocolOut, routine: Any, settings: Any, geometry: bytes | None,
           anchor: tuple[int, int, int, int] | None) -> int:
     """Show the player, relay its reports and the tray's commands, return when its window closed."""
     from desktop_app.core.clock import SystemClock
