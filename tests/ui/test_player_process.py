@@ -268,3 +268,20 @@ def test_the_child_reports_nothing_and_fails_on_a_bad_first_line() -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert "not 'open'" in result.stderr
+
+
+def test_quitting_ends_a_child_that_does_not_answer_and_still_records_the_end(
+        qtbot: Any, child_ctl: AppBridge, paths: AppPaths, caplog: pytest.LogCaptureFixture) -> None:
+    """A hung child (stopped, so it cannot read "close"): the app waits CLOSE_WAIT_MS, kills it, and
+    records the early end from what the child last reported."""
+    link = _open(qtbot, child_ctl, "tiny-long")
+    pid = link.pid()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        child_ctl.shutdown()
+    finally:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    assert [kind for kind, _data in _routine_events(paths)] == [ev.ROUTINE_STARTED, ev.ROUTINE_ABANDONED]
+    assert "did not close in time; ending it" in caplog.text
+    qtbot.waitUntil(lambda: not _alive(pid), timeout=TIMEOUT_MS)
