@@ -10,6 +10,11 @@ is, and changes only when the movement crosses halfway between two levels. The e
 movement is slow at its turns and fast in the middle, so the frames fall where the limb
 moves fast and none fall while it turns at an end position.
 
+The poses run a little behind the movement (by the first such crossing, 1/6 of a 1 s rep),
+so that the figure reaches its end position exactly half a rep in and its start position
+exactly at the rep boundary: together with the rep counter, and in the same wakeup as the
+player's rep tick (one wakeup a rep fewer).
+
 Pure Python, no clock: callers pass the phase of the rep (0..1) and get phases back.
 """
 
@@ -41,24 +46,36 @@ def key_levels(tempo_seconds: float, loop: bool) -> int:
     return max(MIN_LEVELS, math.floor(MAX_CHANGES_PER_SECOND * tempo / 2.0))
 
 
+def pose_lag(levels: int, loop: bool) -> float:
+    """How far (in reps) the shown pose runs behind the movement: the movement's first change."""
+    if loop:
+        return 0.5 / levels
+    return math.acos(1.0 - 1.0 / levels) / (2.0 * math.pi)
+
+
 def key_motion(rep_phase: float, levels: int, loop: bool) -> float:
-    """The position shown at ``rep_phase``: the level nearest the eased movement (0..1).
+    """The position shown at ``rep_phase`` (0..1): the level nearest the movement ``pose_lag`` earlier.
 
     Round a circle the position is the phase itself (0 and 1 meet), rounded to
     ``levels`` points; out and back it is the eased movement rounded to ``levels`` steps.
+    Exactly at a change the result may be either side; callers look a hair ahead.
     """
+    phase = rep_phase - pose_lag(levels, loop)
     if loop:
-        return (round((rep_phase % 1.0) * levels) % levels) / levels
-    return round(eased_motion(rep_phase) * levels) / levels
+        return (round((phase % 1.0) * levels) % levels) / levels
+    return round(eased_motion(phase) * levels) / levels
 
 
 def _change_phases(levels: int, loop: bool) -> list[float]:
-    """The phases within one rep (0..1) where the shown position changes, in order."""
+    """The phases within one rep [0, 1) where the shown position changes, in order (0 is one)."""
     if loop:
-        return [(step + 0.5) / levels for step in range(levels)]
+        return [step / levels for step in range(levels)]
     # the eased movement crosses (step + 0.5) / levels once on the way out and once on the way back
     out = [math.acos(1.0 - 2.0 * (step + 0.5) / levels) / (2.0 * math.pi) for step in range(levels)]
-    return sorted([*out, *(1.0 - phase for phase in out)])
+    lag = pose_lag(levels, loop)
+    shifted = [(phase + lag) % 1.0 for phase in [*out, *(1.0 - p for p in out)]]
+    # the last change lands on the rep boundary; floating point may leave it a hair short of 1
+    return sorted(0.0 if phase > 1.0 - 1e-9 else phase for phase in shifted)
 
 
 def next_change(rep_phase: float, levels: int, loop: bool) -> float:

@@ -716,8 +716,11 @@ class PlayerWindow(QWidget):
         self.pause_button.setAccessibleName(self.pause_button.text())
         if progress.rep_phase is not None:
             self._show_rep_pose(progress)
-            if self._animating() and not self.animation_timer.isActive():
-                self._arm_frame_timer()  # the figure may have just been given a moving exercise
+            if self._animating():
+                # from the pose just shown: a pose change that falls on this tick (each rep's start does,
+                # see core/rep_keyframes.py) costs no wakeup of its own; and the figure may just have
+                # been given a moving exercise
+                self._arm_frame_timer()
         else:
             self.figure.set_motion(frame.motion)
 

@@ -16,11 +16,12 @@ from desktop_app.core.rep_keyframes import (
 
 
 def changes_in_one_rep(levels: int, loop: bool, samples: int = 20_000) -> list[tuple[float, float]]:
-    """(phase, new position) wherever the shown position changes, sampled finely over one rep."""
+    """(phase, new position) wherever the shown position changes, sampled finely over one rep
+    (from a quarter rep in to a quarter into the next, so the change at the rep boundary is inside)."""
     found = []
-    shown = key_motion(0.0, levels, loop)
+    shown = key_motion(0.25, levels, loop)
     for step in range(1, samples + 1):
-        phase = step / samples
+        phase = 0.25 + step / samples
         now = key_motion(phase, levels, loop)
         if now != shown:
             found.append((phase, now))
@@ -52,11 +53,17 @@ def test_the_figure_rests_longest_at_the_end_positions() -> None:
     assert held[1.0] == pytest.approx(held[0.0], rel=1e-3)
 
 
-def test_the_end_position_sits_at_half_a_rep_and_the_start_at_each_rep_boundary() -> None:
-    levels = key_levels(1.0, loop=False)
-    assert key_motion(0.5, levels, loop=False) == 1.0
-    assert key_motion(0.0, levels, loop=False) == 0.0
-    assert key_motion(0.999, levels, loop=False) == 0.0
+@pytest.mark.parametrize("tempo", [1.0, 2.0, 2.5, 3.0, 4.0])
+def test_the_end_position_arrives_at_half_a_rep_and_the_start_position_at_the_rep_boundary(tempo: float) -> None:
+    """So the figure starts each rep together with the rep counter (and the player's rep tick)."""
+    levels = key_levels(tempo, loop=False)
+    changes = changes_in_one_rep(levels, loop=False)
+    arrivals = {position: phase % 1.0 for phase, position in changes}
+    assert arrivals[1.0] == pytest.approx(0.5, abs=1e-3)
+    assert min(arrivals[0.0], 1.0 - arrivals[0.0]) == pytest.approx(0.0, abs=1e-3)
+    assert key_motion(0.001, levels, loop=False) == 0.0 and key_motion(0.501, levels, loop=False) == 1.0
+    # a change falls on the boundary itself: next_change from just before it is the boundary
+    assert next_change(0.999, levels, loop=False) == pytest.approx(1.0)
 
 
 def test_a_circle_goes_round_through_evenly_spaced_points() -> None:
@@ -64,8 +71,11 @@ def test_a_circle_goes_round_through_evenly_spaced_points() -> None:
     changes = changes_in_one_rep(levels, loop=True)
     assert len(changes) == levels
     positions = [position for _phase, position in changes]
-    assert positions == sorted(positions, key=lambda p: (p == 0.0, p))  # forward, back to 0 at the end
+    start = positions.index(0.0)
+    assert positions[start:] + positions[:start] == [step / levels for step in range(levels)]  # forward
     assert len(set(positions)) == levels
+    assert min(phase % 1.0 for phase, position in changes if position == 0.0) == pytest.approx(0.0, abs=1e-3) \
+        or max(phase % 1.0 for phase, position in changes if position == 0.0) == pytest.approx(1.0, abs=1e-3)
 
 
 @given(st.floats(min_value=0.0, max_value=50.0, allow_nan=False), st.integers(min_value=2, max_value=12),
@@ -73,10 +83,10 @@ def test_a_circle_goes_round_through_evenly_spaced_points() -> None:
 def test_next_change_is_where_the_shown_position_first_changes(phase: float, levels: int, loop: bool) -> None:
     change = next_change(phase, levels, loop)
     assert change > phase
-    shown = key_motion(phase, levels, loop)
+    shown = key_motion(phase + 1e-9, levels, loop)  # exactly at a change either side is fine
     # just before the change nothing has changed yet; just after, it has
     before, after = change - 1e-7, change + 1e-7
-    if before > phase:
+    if before > phase + 1e-9:
         assert key_motion(before, levels, loop) == shown
     assert key_motion(after, levels, loop) != key_motion(before, levels, loop)
 

@@ -327,7 +327,24 @@ def test_a_rep_set_shows_key_poses_and_wakes_only_when_the_pose_changes(window: 
     # the end position is reached half a rep in, and the start position again at the rep's end
     end_at = next(at for at, phase in shown if phase == 1.0)
     back_at = next(at for at, phase in shown if phase == 0.0)
-    assert end_at < 1.25 < back_at < 2.5 + 0.05
+    assert end_at == pytest.approx(1.25, abs=0.02) and back_at == pytest.approx(2.5, abs=0.02)
+
+
+def test_the_rep_tick_shows_the_start_pose_and_the_frame_timer_moves_on(window: PlayerWindow,
+                                                                         clock: FakeClock) -> None:
+    """Each rep's start pose falls on the rep tick: the tick shows it, and the frame timer is re-armed
+    for the pose after, so that moment costs one wakeup, not two."""
+    window.show()
+    while window.player.progress().segment.kind != SegmentKind.REPS:
+        step_to_next_segment(window, clock)
+    clock.advance(2.0)  # late in the first 2.5 s rep: the figure is on its way back
+    window.animation_timer.timeout.emit()
+    assert 0.0 < window.figure.phase < 1.0
+    clock.advance(0.5 - 0.0005)  # the rep tick, a hair before the boundary (the ticker's slack)
+    window.tick()
+    assert window.figure.phase == 0.0
+    # armed for the next pose, about 0.27 of the 2.5 s rep away (not for a change it has already shown)
+    assert 0.6 * 1000 < window.animation_timer.interval() < 0.75 * 1000
 
 
 def test_no_frame_timer_for_a_rep_set_without_a_moving_figure(qtbot: object, clock: FakeClock) -> None:
