@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import gettext
 import io
-import locale
 import logging
 import os
 import sys
@@ -97,6 +96,8 @@ def system_language(environ: Mapping[str, str] | None = None) -> str:
             return code if code in SUPPORTED else "en"
     if environ is not None:
         return "en"
+    import locale  # only here: its alias tables stay in memory once imported (~0.45 MB)
+
     try:
         code = _code(locale.getlocale()[0] or "en")
     except ValueError:

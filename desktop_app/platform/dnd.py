@@ -32,15 +32,17 @@ from __future__ import annotations
 import ctypes
 import logging
 import shutil
-import subprocess
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop_app.i18n import _
 from desktop_app.platform.desktop_env import DesktopEnv, detect_desktop_env
+
+if TYPE_CHECKING:  # imported where a query runs (see run_command)
+    import subprocess
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +79,22 @@ class _DndSettings(Protocol):
 Runner = Callable[[list[str]], "subprocess.CompletedProcess[str]"]
 
 
+def _timeout_expired() -> type[Exception]:
+    """``subprocess.TimeoutExpired``, imported when a query failed (an ``except`` evaluates it then).
+
+    ``subprocess`` also loads ``locale`` and ``selectors``; importing it with this module kept them
+    in the idle tray app for good, though queries run only while a prompt is due (~0.8 MB;
+    bench/RESULTS.md, "session 3").
+    """
+    import subprocess
+
+    return subprocess.TimeoutExpired
+
+
 def run_command(args: list[str]) -> subprocess.CompletedProcess[str]:
     """Run a short query command with a timeout; raises OSError/TimeoutExpired like subprocess.run."""
+    import subprocess
+
     return subprocess.run(args, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S, check=False)
 
 
@@ -252,7 +268,7 @@ class GnomeShowBannersSource(DndSource):
             return self.detail
         try:
             result = self._run(list(self.COMMAND))
-        except (OSError, subprocess.TimeoutExpired) as exc:
+        except (OSError, _timeout_expired()) as exc:
             return _("gsettings failed: {error}").format(error=exc)
         if result.returncode != 0:
             return _("the GNOME notification settings are not installed")
@@ -263,7 +279,7 @@ class GnomeShowBannersSource(DndSource):
             return None
         try:
             result = self._run(list(self.COMMAND))
-        except (OSError, subprocess.TimeoutExpired) as exc:
+        except (OSError, _timeout_expired()) as exc:
             log.info("gsettings failed: %s", exc)
             return None
         if result.returncode != 0:
@@ -316,7 +332,7 @@ class MicrophoneSource(DndSource):
             if outputs.returncode != 0 or not outputs.stdout.strip():
                 return None
             sources = self._run(["pactl", "list", "short", "sources"])
-        except (OSError, subprocess.TimeoutExpired) as exc:
+        except (OSError, _timeout_expired()) as exc:
             log.info("pactl failed: %s", exc)
             return None
         if sources.returncode != 0:
@@ -328,7 +344,7 @@ class MicrophoneSource(DndSource):
             return self.detail
         try:
             result = self._run(["pactl", "info"])
-        except (OSError, subprocess.TimeoutExpired) as exc:
+        except (OSError, _timeout_expired()) as exc:
             return _("pactl failed: {error}").format(error=exc)
         if result.returncode != 0:
             return _("no PulseAudio or PipeWire sound server answered")

@@ -24,10 +24,13 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where a command runs (see _run)
+    import subprocess
 
 log = logging.getLogger(__name__)
 
@@ -270,6 +273,8 @@ class Notifier:
         return result is not None and result.returncode == 0
 
     def _run(self, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str] | None:
+        import subprocess  # here: it also loads locale and selectors, which the idle tray app never needs
+
         try:
             return subprocess.run(args, env=env, capture_output=True, text=True,
                                   timeout=self._call_timeout + 1, check=False)
