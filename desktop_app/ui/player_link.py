@@ -26,6 +26,7 @@ import logging
 import pickle
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QProcess, QRect, Signal
@@ -49,6 +50,21 @@ def child_command() -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, CHILD_FLAG]
     return [sys.executable, "-m", "desktop_app", CHILD_FLAG]
+
+
+def child_working_dir() -> str | None:
+    """Where the child starts: the folder that holds the ``desktop_app`` package this process runs.
+
+    ``python -m`` puts the working directory first on ``sys.path``, so a child started from any other
+    folder that happens to hold a ``desktop_app`` (a checkout, while the app runs an installed copy
+    or a snapshot on ``PYTHONPATH``) would play with different code than the app's. From here it
+    imports exactly the app's package. None in a bundle (no ``-m``; the folder does not matter).
+    """
+    if getattr(sys, "frozen", False):
+        return None
+    import desktop_app
+
+    return str(Path(desktop_app.__file__).resolve().parent.parent)
 
 
 class PlayerLink(QObject):
@@ -98,6 +114,9 @@ class PlayerLink(QObject):
     def start(self) -> str | None:
         """Start the child and hand it the routine; None, or why it could not start."""
         self._started_at = time.monotonic()
+        folder = child_working_dir()
+        if folder is not None:
+            self._process.setWorkingDirectory(folder)
         self._process.start(self._command[0], self._command[1:])
         if not self._process.waitForStarted(START_WAIT_MS):
             reason = self._process.errorString()

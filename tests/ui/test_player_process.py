@@ -285,3 +285,14 @@ def test_quitting_ends_a_child_that_does_not_answer_and_still_records_the_end(
     assert [kind for kind, _data in _routine_events(paths)] == [ev.ROUTINE_STARTED, ev.ROUTINE_ABANDONED]
     assert "did not close in time; ending it" in caplog.text
     qtbot.waitUntil(lambda: not _alive(pid), timeout=TIMEOUT_MS)
+
+
+def test_the_child_imports_the_same_package_as_the_app() -> None:
+    """``python -m`` puts the working folder first on sys.path: the child starts where the app's own
+    ``desktop_app`` lives, so a stray ``desktop_app`` folder elsewhere (a checkout) is never played."""
+    import desktop_app
+    from desktop_app.ui.player_link import child_working_dir
+
+    folder = child_working_dir()
+    assert folder is not None
+    assert (Path(folder) / "desktop_app" / "__init__.py").resolve() == Path(desktop_app.__file__).resolve()
