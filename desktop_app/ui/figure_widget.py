@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QPainter,
@@ -109,9 +109,41 @@ class FigureWidget(QWidget):
             return
         if phase == self._phase and eased == self._eased:
             return
+        before = self._drawing(self._pose)
         self._phase = phase
         self._eased = eased
-        self.update()
+        self.update(self._changed_rect(before, self._drawing(self._pose)))
+
+    def _changed_rect(self, before: Drawing, after: Drawing) -> QRect:
+        """The widget pixels where ``before`` and ``after`` differ (the parts that moved), padded.
+
+        Why: without MIT-SHM each repaint's pixels go to the X server through its socket; the whole
+        figure (~0.5 MB) filled the socket's buffer and the GUI thread slept on it two or three times
+        a frame. A marching leg is a fraction of that.
+        """
+        if len(before.strokes) != len(after.strokes) or len(before.circles) != len(after.circles):
+            return self.rect()
+        xs: list[float] = []
+        ys: list[float] = []
+        reach = 0.0
+        for old, new in zip(before.strokes, after.strokes, strict=True):
+            if old != new:
+                for x, y in (*old.points, *new.points):
+                    xs.append(x)
+                    ys.append(y)
+                reach = max(reach, old.width, new.width)
+        for old_circle, new_circle in zip(before.circles, after.circles, strict=True):
+            if old_circle != new_circle:
+                for circle in (old_circle, new_circle):
+                    xs.extend((circle.center[0] - circle.radius, circle.center[0] + circle.radius))
+                    ys.extend((circle.center[1] - circle.radius, circle.center[1] + circle.radius))
+        if not xs:
+            return QRect()
+        transform = self.figure_transform(after)
+        if transform is None:
+            return self.rect()
+        box = QRectF(min(xs) - reach, min(ys) - reach, max(xs) - min(xs) + 2 * reach, max(ys) - min(ys) + 2 * reach)
+        return transform.mapRect(box).toAlignedRect().adjusted(-2, -2, 2, 2).intersected(self.rect())
 
     def set_rep(self, rep_phase: float) -> None:
         """Place the figure at ``rep_phase`` 0..1 of one repetition.

@@ -7,6 +7,7 @@ the drawings of the current pose by phase step (1/PHASE_STEPS of the movement).
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -97,3 +98,27 @@ def test_a_key_pose_shown_again_is_a_blit_not_a_new_painting(qtbot: QtBot, monke
     widget.resize(300, 260)
     _paint(widget)
     assert len(painted) == 4
+
+
+@pytest.mark.parametrize(("pose_id", "steps"), [("standing-march", (0.0, 0.5, 1.0)), ("glute-bridge", (0.0, 0.5, 1.0)),
+                                                ("hip-circles", (0.0, 0.25, 0.5))])
+def test_a_pose_change_repaints_only_what_moved_and_all_of_it(qtbot: QtBot, pose_id: str,
+                                                              steps: tuple[float, ...]) -> None:
+    """The repainted rect covers every pixel that differs between two poses, and not the whole figure
+    (each repaint's pixels go to the X server through its socket)."""
+    widget = FigureWidget()
+    qtbot.addWidget(widget)
+    widget.resize(460, 300)
+    widget.show()
+    widget.set_exercise(pose_id, None, mirrored=False)
+    for before_phase, after_phase in itertools.pairwise(steps):
+        widget.set_motion(before_phase)
+        before_image, before = widget.grab().toImage(), widget._drawing(POSES[pose_id])
+        widget.set_motion(after_phase)
+        after_image, after = widget.grab().toImage(), widget._drawing(POSES[pose_id])
+        rect = widget._changed_rect(before, after)
+        assert 0 < rect.width() * rect.height() < 0.8 * widget.width() * widget.height()
+        for y in range(before_image.height()):
+            for x in range(before_image.width()):
+                if before_image.pixel(x, y) != after_image.pixel(x, y):
+                    assert rect.contains(x, y), (pose_id, before_phase, x, y, rect)
