@@ -84,8 +84,8 @@ def next_change(rep_phase: float, levels: int, loop: bool) -> float:
     May lie beyond 1 (in the next rep); always greater than ``rep_phase``.
     """
     rep = math.floor(rep_phase)
-    within = rep_phase - rep
-    for phase in _change_phases(levels, loop):
-        if phase > within:
+    changes = _change_phases(levels, loop)
+    for phase in changes:
+        if rep + phase > rep_phase:  # compared as sums: rep + phase may round onto rep_phase
             return rep + phase
-    return rep + 1.0 + _change_phases(levels, loop)[0]
+    return rep + 1.0 + changes[0]

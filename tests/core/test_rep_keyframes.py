@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from desktop_app.core.rep_keyframes import (
@@ -80,6 +80,7 @@ def test_a_circle_goes_round_through_evenly_spaced_points() -> None:
 
 @given(st.floats(min_value=0.0, max_value=50.0, allow_nan=False), st.integers(min_value=2, max_value=12),
        st.booleans())
+@example(1.5, 11, False)  # a change exactly half a rep in: 1 + 0.5000000000000001 rounds to 1.5
 def test_next_change_is_where_the_shown_position_first_changes(phase: float, levels: int, loop: bool) -> None:
     change = next_change(phase, levels, loop)
     assert change > phase
