@@ -14,9 +14,11 @@ request ("behaves just like real user activity on the seat").
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +153,32 @@ def test_tray_icon_registers_with_plasma_and_the_wayland_idle_backend_is_used(
     log = demo.log()
     assert "ext-idle-notify-v1" in log
     assert "tray host watch: sni" in log
+
+
+def _item_tooltip(kde: KdeSession) -> str:
+    """The ToolTip title of HipBreak's item, as plasmashell reads it (Properties.Get on the item)."""
+    found = re.search(r"'([^']+?)(/StatusNotifierItem)'", _registered_items(kde))
+    assert found, _registered_items(kde)
+    out = kde.gdbus("--dest", found.group(1), "--object-path", found.group(2), "--method",
+                    "org.freedesktop.DBus.Properties.Get", "org.kde.StatusNotifierItem", "ToolTip")
+    titles = re.findall(r"'((?:[^'\\]|\\.)*)'", out)
+    assert len(titles) >= 2, out  # (icon name, pixmaps, title, body)
+    return titles[1]
+
+
+def test_plasma_reads_a_tooltip_that_names_moments(kde: KdeSession, demo: SessionApp) -> None:
+    """Issue 13: the item's tooltip names moments, so plasmashell's cached copy stays true without a
+    push every minute. In the demo (60x) three real seconds are three minutes: the words stay."""
+    steady = re.compile(r"HipBreak · Sitting since \d\d:\d\d · break at \d\d:\d\d")
+    demo.run("skip", timeout=30)  # whatever the earlier tests left open: a fresh interval (10 s here)
+    first = wait_for(lambda: (t := _item_tooltip(kde)) and steady.fullmatch(t) and t, timeout=20, interval=0.5,
+                     what="the working tooltip on HipBreak's item")
+    time.sleep(3)
+    status = demo.wait_status("the status", timeout=30)
+    if status["state"] == "working":
+        assert _item_tooltip(kde) == first, "the tooltip changed while the stage stayed the same"
+    since = datetime.fromisoformat(status["sitting_since"]).strftime("%H:%M")
+    assert f"since {since} " in first, (first, status)
 
 
 def test_doctor_tells_the_truth_in_kde_wayland(kde: KdeSession, demo: SessionApp) -> None:
