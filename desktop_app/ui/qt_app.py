@@ -21,8 +21,8 @@ import socket
 import sys
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSocketNotifier, QTimer, QTranslator
-from PySide6.QtGui import QPixmapCache
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QSocketNotifier, Qt, QTranslator
+from PySide6.QtGui import QGuiApplication, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__, i18n
@@ -121,17 +121,19 @@ def install_qt_translations(app: QApplication) -> None:
     _apply_qt_language(i18n.current_language())
 
 
-#: Qt's own widget that hosts an XEmbed tray icon; it does not count as an open window.
-_TRAY_WIDGET_CLASS = "QSystemTrayIconSys"
+#: The window of Qt's own widget that hosts an XEmbed tray icon; it does not count as an open window.
+#: Windows, not widgets: wrapping that widget (``QSystemTrayIconSys``, a class PySide does not know)
+#: makes shiboken set up every QWidget subclass with its enums, about 1.7 MB for good (issue 13).
+XEMBED_ICON_WINDOW = "QSystemTrayIconSysWindow"
+#: After widget repaints: Qt posts a widget's UpdateRequest at LowEventPriority, so an event posted
+#: below that is handled after the paints already asked for, in the same pass of the event loop.
+_AFTER_PAINTS = Qt.EventPriority.LowEventPriority.value - 1
 _trim_pending = False
+_trimmer: QObject | None = None
 
 
 def _open_windows() -> bool:
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        return False
-    return any(w.isVisible() and w.metaObject().className() != _TRAY_WIDGET_CLASS
-               for w in app.topLevelWidgets())
+    return any(w.isVisible() and w.objectName() != XEMBED_ICON_WINDOW for w in QGuiApplication.topLevelWindows())
 
 
 def _trim() -> None:
@@ -141,15 +143,31 @@ def _trim() -> None:
         QPixmapCache.clear()  # also stops QPMCache's ageing timer
 
 
-def trim_pixmap_cache_soon() -> None:
-    """Empty Qt's pixmap cache right after the current event, if no window is open.
+class _Trimmer(QObject):
+    """Receives the trim event (a plain QObject cannot be handed a Python callback to run)."""
 
-    A zero-delay timer runs in the same pass of the event loop, so this adds no wakeup.
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.User:
+            _trim()
+            return True
+        return super().event(event)
+
+
+def trim_pixmap_cache_soon() -> None:
+    """Empty Qt's pixmap cache once the paints already asked for are done, if no window is open.
+
+    A paint puts the icon's pixmap in the cache (a ``setIcon`` asks for one), and a
+    non-empty cache runs an ageing timer every 30 s. The trim is a posted event below the
+    priority of Qt's repaint requests, so it runs after them in the same pass of the event
+    loop: no wakeup of its own, and no pixmap left behind by the repaint it follows.
     """
-    global _trim_pending
-    if not _trim_pending:
-        _trim_pending = True
-        QTimer.singleShot(0, _trim)
+    global _trim_pending, _trimmer
+    if _trim_pending or QCoreApplication.instance() is None:
+        return
+    if _trimmer is None:
+        _trimmer = _Trimmer()
+    _trim_pending = True
+    QCoreApplication.postEvent(_trimmer, QEvent(QEvent.Type.User), _AFTER_PAINTS)
 
 
 class SignalExit(QObject):

@@ -46,13 +46,14 @@ import logging
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
+from PySide6.QtCore import QObject, QRect, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QSystemTrayIcon
 
 from desktop_app.application.status_text import tray_status_line
 from desktop_app.i18n import _
 from desktop_app.ui.driver import clock_factor
-from desktop_app.ui.qt_app import trim_pixmap_cache_soon
+from desktop_app.ui.qt_app import XEMBED_ICON_WINDOW, trim_pixmap_cache_soon
 from desktop_app.ui.tray_icon import IconLook, next_ring_change, ring_steps, tray_icon
 from desktop_app.ui.tray_menu import TrayMenu
 
@@ -101,8 +102,8 @@ class TrayView(QObject):
         self._tooltip = ""
         #: The stage the menu last showed (SNI: refreshed when it changes, see the module docstring).
         self._menu_stage: str | None = None
-        #: Qt's XEmbed icon widget, when the icon is docked that way (a ring step is cheap there).
-        self._xembed: QWidget | None = None
+        #: Qt docked the icon by XEmbed (a ring step is cheap there); see :meth:`_watch_hover`.
+        self._docked_xembed = False
         #: Schedule seconds until the planned refresh (None: nothing counts, no timer).
         self.next_refresh_seconds: float | None = None
         controller.status_changed.connect(self.refresh)
@@ -115,24 +116,21 @@ class TrayView(QObject):
         self._watch_hover()
 
     def _watch_hover(self) -> None:
-        """Find Qt's XEmbed icon widget: there the fine ring is cheap, and its paints fill Qt's pixmap cache."""
-        for widget in QApplication.allWidgets():
-            if widget.metaObject().className() == "QSystemTrayIconSys":
-                self._xembed = widget
-                widget.installEventFilter(self)
-                self.refresh()  # re-plan with the fine ring
-                return
+        """Learn whether Qt docked the icon by XEmbed: there the fine ring is cheap (a local repaint).
+
+        Asked of Qt's windows, not its widgets: the XEmbed icon widget's class is unknown to
+        PySide, and wrapping it sets up every QWidget subclass (~1.7 MB for good, issue 13).
+        Its paints fill Qt's pixmap cache; :func:`trim_pixmap_cache_soon` runs after them.
+        """
+        if any(w.objectName() == XEMBED_ICON_WINDOW for w in QGuiApplication.allWindows()):
+            self._docked_xembed = True
+            self.refresh()  # re-plan with the fine ring
 
     @property
     def docked_xembed(self) -> bool:
         """True when Qt docked the icon in an XEmbed tray (a local repaint per change); False for a
         StatusNotifierItem host, which re-reads every property after each change (and offscreen)."""
-        return self._xembed is not None
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._xembed and event.type() == QEvent.Type.Paint:
-            trim_pixmap_cache_soon()  # the icon just went into Qt's pixmap cache
-        return False
+        return self._docked_xembed
 
     def hide(self) -> None:
         self._tick.stop()

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QIcon, QPixmap, QPixmapCache
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 from pytestqt.qtbot import QtBot
@@ -124,7 +125,7 @@ def test_sni_ring_step_is_the_next_ten_minutes(ctl: AppBridge, clock: FakeClock)
 def test_xembed_keeps_the_fine_ring_and_shows_the_same_words(ctl: AppBridge, clock: FakeClock) -> None:
     clock.advance(20)
     view = TrayView(ctl)
-    view._xembed = QWidget()  # as if Qt docked the icon with XEmbed
+    view._docked_xembed = True  # as if Qt docked the icon with XEmbed
     view.refresh()
     # a 60-minute interval has 24 ring steps of 150 s; the first change is half a step in
     assert view.next_refresh_seconds == pytest.approx(75 - 20)
@@ -179,3 +180,27 @@ def test_pixmap_cache_is_kept_while_a_window_is_open(qapp: Any, qtbot: QtBot) ->
     window.hide()
     trim_pixmap_cache_soon()
     qtbot.waitUntil(lambda: not _cached("hipbreak-test-b"), timeout=2000)
+
+
+class _LatePainter(QObject):
+    """Fills the pixmap cache when a low-priority event arrives, as a widget's repaint does (Qt posts
+    a widget's UpdateRequest at LowEventPriority; the XEmbed icon's paint follows a setIcon that way)."""
+
+    painted = False
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.UpdateRequest:
+            QPixmapCache.insert("hipbreak-test-c", QPixmap(8, 8))
+            self.painted = True
+            return True
+        return super().event(event)
+
+
+def test_pixmap_cache_is_emptied_after_the_repaint_already_asked_for(qapp: Any, qtbot: QtBot) -> None:
+    from desktop_app.ui import qt_app
+
+    painter = _LatePainter()
+    QCoreApplication.postEvent(painter, QEvent(QEvent.Type.UpdateRequest), Qt.EventPriority.LowEventPriority.value)
+    trim_pixmap_cache_soon()  # asked before the repaint has run, as TrayView.refresh does after setIcon
+    qtbot.waitUntil(lambda: painter.painted and not qt_app._trim_pending, timeout=2000)
+    assert not _cached("hipbreak-test-c")  # the trim ran after the paint, not before it
