@@ -259,6 +259,9 @@ def _cmd_start(args: argparse.Namespace, initial: dict[str, Any] | None = None) 
     sent, so the command table is not imported on the way to the tray icon. The app itself
     checks again under its lock (two starts at the same moment).
     """
+    from desktop_app import lean_pyside
+
+    lean_pyside.install()  # before the first PySide6 import (ipc's), so no module's source is kept
     if not args.demo:
         from desktop_app.ipc import IpcError, NotRunning, probe, send_command
 

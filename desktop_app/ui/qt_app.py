@@ -18,48 +18,19 @@ from __future__ import annotations
 import logging
 import signal
 import socket
-import sys
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QSocketNotifier, Qt, QTranslator
 from PySide6.QtGui import QGuiApplication, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
-from desktop_app import __version__, i18n
+from desktop_app import __version__, i18n, lean_pyside
 from desktop_app.ui.tray_icon import IconLook, tray_icon
 
 log = logging.getLogger(__name__)
 
 
-def _lean_pyside_import_hook() -> None:
-    """Let PySide6 look at each imported module without keeping the module's source in memory.
-
-    PySide6 6.12 (``shibokensupport.feature.feature_imported``) asks, for every module imported
-    after it, whether the module's text mentions "PySide6" (for ``from __feature__ import``), and
-    asks through ``inspect.getsource()``. ``linecache`` then keeps every line of every such file for
-    good: 4.9 MB of the idle tray app, scattered among live objects so that emptying the cache
-    later gives nothing back (bench/RESULTS.md, "session 3"). The same question answered by reading
-    the file once and dropping it; the same answer (False when there is no readable ``.py`` file,
-    as ``inspect`` gives). A PySide6 without that function is left alone.
-    """
-    feature = sys.modules.get("shibokensupport.feature")
-    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
-        return
-
-    def mod_uses_pyside(module: object) -> bool:
-        path = getattr(module, "__file__", None)
-        if not isinstance(path, str) or not path.endswith(".py"):
-            return False
-        try:
-            with open(path, "rb") as source:
-                return b"PySide6" in source.read()
-        except OSError:
-            return False
-
-    setattr(feature, "_mod_uses_pyside", mod_uses_pyside)  # noqa: B010 - a private name mypy cannot see
-
-
-_lean_pyside_import_hook()
+lean_pyside.install()  # when no one did before (cli does, before the first PySide6 import)
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
