@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -31,6 +32,16 @@ from desktop_app.core.localized import FALLBACK_LANGUAGE, LocalizedText
 from desktop_app.i18n import _, assets_dir
 
 Text = LocalizedText
+
+#: One instance per distinct text, weakly held: the program weeks repeat the same exercises, so
+#: the built-in routines held 1,051 texts of which 148 differ, each with all its languages
+#: (~0.8 MB the idle tray app kept, issue 13). Equal texts are interchangeable (frozen values).
+_SHARED_TEXTS: weakref.WeakValueDictionary[LocalizedText, LocalizedText] = weakref.WeakValueDictionary()
+
+
+def _shared(text: LocalizedText) -> LocalizedText:
+    """The one instance of ``text`` already loaded, or ``text`` itself."""
+    return _SHARED_TEXTS.setdefault(text, text)
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024
@@ -468,7 +479,7 @@ class _Checker:
     def text(self, value: Any, jpath: str, limit: int) -> LocalizedText | None:
         """A plain string (English) or ``{"en": ..., "de": ...}``; English is required."""
         if isinstance(value, str):
-            return LocalizedText.of(value) if self._text_ok(value, jpath, limit) else None
+            return _shared(LocalizedText.of(value)) if self._text_ok(value, jpath, limit) else None
         if not isinstance(value, dict):
             self.error(jpath, _('must be text, or an object of language codes and texts like '
                                 '{{"en": "...", "de": "..."}}, got {got}').format(got=_type_name(value)))
@@ -492,7 +503,7 @@ class _Checker:
         if FALLBACK_LANGUAGE not in value:
             self.error(jpath, _('needs the English text ("en"); other languages fall back to it'))
             ok = False
-        return LocalizedText.from_mapping(texts) if ok else None
+        return _shared(LocalizedText.from_mapping(texts)) if ok else None
 
     def _text_ok(self, value: str, jpath: str, limit: int) -> bool:
         if not value.strip():
