@@ -382,10 +382,15 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
     exits = SignalExit(lambda _sig: controller.quit(), app)
     views.start(_make_tray_host_watch(app))
     controller.start()
-    from desktop_app.ui.welcome_window import attach as attach_welcome
+    from desktop_app.application.welcome import WelcomeSetup, is_first_start
 
-    # first-start welcome; daily session = program week; start at login through the service's port
-    attach_welcome(controller, paths.settings_file, autostart=controller.service.autostart, demo=demo)
+    # daily session = program week; start at login through the service's port; the window's module
+    # (Qt widgets) is imported only when a first start shows it, or from the menu
+    WelcomeSetup(controller, controller.service.autostart, paths.settings_file).attach()
+    if not demo and is_first_start(paths.settings_file):
+        from desktop_app.ui.welcome_window import welcome_first_start
+
+        welcome_first_start(controller)
     if initial:
         args = {k: v for k, v in initial.items() if k != "cmd"}
         reply = controller.handle_command(str(initial.get("cmd")), args)

@@ -8,6 +8,7 @@ A screenshot of the window is taken from a real Xvfb (child process).
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from collections.abc import Iterator
@@ -240,6 +241,39 @@ def test_the_daily_session_follows_the_program_week(bridge: Any, paths: AppPaths
     attach(bridge, paths.settings_file, autostart=FakeAutostart())
     assert bridge.settings.daily_routine == "program-week-02"
     assert load_settings(paths.settings_file).settings.daily_routine == "program-week-02"
+
+
+def test_the_app_s_setup_follows_the_week_without_the_window_module_and_the_menu_still_opens_it(
+        bridge: Any, paths: AppPaths, clock: FakeClock) -> None:
+    """app.py attaches the Qt-free setup (the window's module loads only when shown: issue 13)."""
+    from desktop_app.application.welcome import WelcomeSetup
+
+    paths.settings_file.write_text(json.dumps(Settings().to_dict()), encoding="utf-8")  # set up before
+    bridge.apply_settings(bridge.settings.replace(daily_follows_program=True, daily_routine="program-week-01",
+                                                  daily_session_enabled=True))
+    port = FakeAutostart(enabled=True)
+    setup = WelcomeSetup(bridge, port, paths.settings_file)
+    setup.attach()
+    assert bridge.welcome is setup
+    bridge.show_welcome()  # the menu: the window, with the port the setup was given
+    controller: Any = bridge.welcome
+    window = controller.window
+    assert window is not None and window.autostart.isChecked()
+    assert controller.attached_setup is setup
+    window.close()
+    assert port.calls == []
+    # a full program week (5 days) that began 9 days ago
+    start = clock.now() - timedelta(days=9)
+    bridge.service.history.append([
+        Event(ev.ROUTINE_COMPLETED, (start + timedelta(days=d)).timestamp(),
+              {"routine_id": "program-week-01", "seconds": 160.0, "exercises": 4}) for d in range(5)])
+    del setup
+    gc.collect()  # held by the window's controller: a signal alone would not keep it
+    assert bridge.settings.daily_routine == "program-week-01"
+    assert bridge.open_routine("desk-break")
+    assert bridge.status().stage.value == "in_routine"
+    bridge.service.routine_finished("desk-break", True, 160.0, 4)  # a routine ends: the week is looked at again
+    assert bridge.settings.daily_routine == "program-week-02"
 
 
 # --------------------------------------------------------------------------- screenshot
