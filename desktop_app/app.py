@@ -237,6 +237,19 @@ def _player_in_child() -> bool:
     return os.environ.get("HIPBREAK_PLAYER", "child").strip().lower() != "in-process"
 
 
+def route_cues_to_sample_cache() -> None:
+    """Routine cues play from the sound server's sample cache where there is one.
+
+    A QAudioSink stream per cue cost 30-100 wakeups each (bench/RESULTS.md, "Rep sets with sound");
+    ``ui/sound.py`` may not import platform code, so the player child and an in-process player are
+    handed the PulseAudio connector here. Not done for the tray app's idle start: it plays no cue.
+    """
+    from desktop_app.platform import pulse_samples
+    from desktop_app.ui import sound
+
+    sound.use_sample_cache(pulse_samples.connect)
+
+
 def run_app(paths: AppPaths, demo: bool = False, initial: dict[str, Any] | None = None) -> int:
     """Start the tray app and run it until Quit. Returns the process exit code.
 
@@ -371,9 +384,12 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
 
     from desktop_app.ui.tray import AppViews
 
+    in_child = _player_in_child()
+    if not in_child:
+        route_cues_to_sample_cache()  # (a player that falls back here after its child failed plays cues through Qt)
     controller = compose(real_clock, schedule_clock, settings, paths, opened.store, idle_monitor=idle_monitor,
                          session=session, dnd=dnd, notifier=notifier, prompt=_prompt_setup(prompt_mode), demo=demo,
-                         warnings=warnings, parent=app, player_in_child=_player_in_child())
+                         warnings=warnings, parent=app, player_in_child=in_child)
     views = AppViews(controller, notifier, app)
     if early_icon is not None:
         views.adopt_icon(early_icon)

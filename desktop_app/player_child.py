@@ -39,9 +39,10 @@ def run_child() -> int:
     from desktop_app.i18n import set_language
 
     set_language(language)
-    from desktop_app.app import make_qt_application
+    from desktop_app.app import make_qt_application, route_cues_to_sample_cache
 
     # Qt names the window class after argv[0]: "hipbreak", as the tray app's windows, not "__main__.py"
     sys.argv[:1] = ["hipbreak"]
     app, _mode = make_qt_application()
+    route_cues_to_sample_cache()
     return play(app, out, routine, settings, geometry, anchor)

@@ -29,15 +29,14 @@ import logging
 import os
 import time
 import wave
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer
 
 from desktop_app.i18n import assets_dir
-from desktop_app.platform import pulse_samples
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QAudioSink
@@ -48,6 +47,38 @@ log = logging.getLogger(__name__)
 CUES: tuple[str, ...] = ("tick", "chime", "switch", "end")
 #: Set to "qt" to play cues through Qt's QAudioSink even when the sound server has a sample cache.
 OUTPUT_ENV = "HIPBREAK_CUE_OUTPUT"
+
+
+class SampleCache(Protocol):
+    """The sound server's sample cache: cues uploaded once, each play one request (the server mixes).
+
+    ``platform/pulse_samples.py`` is the PulseAudio one. ui may not import platform code
+    (tests/test_layers.py), so the composition level hands the connector in with ``use_sample_cache``.
+    """
+
+    def upload(self, cue: str, pcm: bytes, sample_rate: int, channels: int) -> bool: ...
+
+    def has(self, cue: str) -> bool: ...
+
+    def play(self, cue: str, volume: float) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+def _no_sample_cache() -> SampleCache | None:
+    """The null connector: no cache, every cue plays through Qt's audio output."""
+    return None
+
+
+_connect_sample_cache: Callable[[], SampleCache | None] = _no_sample_cache
+
+
+def use_sample_cache(connect: Callable[[], SampleCache | None]) -> None:
+    """Say how a CuePlayer reaches the sound server's sample cache (app.py and the player child pass
+    ``platform.pulse_samples.connect``); without it, cues play through QAudioSink, which costs more
+    wakeups (bench/RESULTS.md, "Rep sets with sound") but works everywhere Qt has audio."""
+    global _connect_sample_cache
+    _connect_sample_cache = connect
 
 
 def sounds_dir() -> Path:
@@ -115,9 +146,9 @@ class CuePlayer(QObject):
         #: Monotonic times at which cues played through the server's cache end (for playing_count).
         self._cache_ends: list[float] = []
         self._directory = directory or sounds_dir()
-        self._cache: pulse_samples.PulseSamples | None = None
+        self._cache: SampleCache | None = None
         if device_available is not False and os.environ.get(OUTPUT_ENV, "").strip().lower() != "qt":
-            self._cache = pulse_samples.connect()
+            self._cache = _connect_sample_cache()
         if self._cache is not None:
             cache = self._cache
             self.destroyed.connect(lambda *_args: cache.close())

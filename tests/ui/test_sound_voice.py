@@ -139,6 +139,8 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
+from desktop_app.app import route_cues_to_sample_cache
+route_cues_to_sample_cache()
 from desktop_app.ui.sound import CuePlayer
 player = CuePlayer(sys.argv[1] == "on", 80)
 print("server cache", player.uses_server_cache, flush=True)
@@ -219,6 +221,8 @@ immortalize_singletons()
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
+from desktop_app.app import route_cues_to_sample_cache
+route_cues_to_sample_cache()
 from desktop_app.ui.sound import CUES, CuePlayer
 player = CuePlayer(True, 50)
 played = []
@@ -272,6 +276,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 app = QApplication([])
 errors = []
 sys.excepthook = lambda kind, error, tb: errors.append(repr(error))
+from desktop_app.app import route_cues_to_sample_cache
+route_cues_to_sample_cache()
 from desktop_app.ui.sound import CuePlayer
 window = QWidget()
 player = CuePlayer(True, 50, parent=window)
