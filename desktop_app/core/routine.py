@@ -229,12 +229,21 @@ def load_routine(path: Path, builtin: bool = False, shared_dir: Path | None = No
     are not in the routine's own folder (default: the app's assets/exercises).
     """
     path = Path(path)
-    name = path.name
-    data = _read_json(path)
-    checker = _Checker(name, path.parent, shared_dir if shared_dir is not None else shared_exercises_dir())
-    routine = checker.routine(data, path, builtin)
+    return routine_from_data(_read_json(path), path, builtin=builtin, shared_dir=shared_dir)
+
+
+def routine_from_data(data: Any, source: Path, builtin: bool = False, shared_dir: Path | None = None) -> Routine:
+    """Validate decoded routine-file JSON as if it had been read from the file ``source``.
+
+    ``source`` names the file in messages and is the folder illustrations are resolved in (it need
+    not exist). Raises :class:`RoutineError` listing every problem, exactly as :func:`load_routine`.
+    The player child gets its routine this way (:func:`routine_to_data` on the tray's side).
+    """
+    source = Path(source)
+    checker = _Checker(source.name, source.parent, shared_dir if shared_dir is not None else shared_exercises_dir())
+    routine = checker.routine(data, source, builtin)
     if checker.messages or routine is None:
-        raise RoutineError(checker.messages or [f"{name}: " + _("not a valid routine")])
+        raise RoutineError(checker.messages or [f"{source.name}: " + _("not a valid routine")])
     return routine
 
 
@@ -682,3 +691,83 @@ class _Checker:
             return None
         return Step(kind=kind, seconds=seconds, reps=reps, tempo_seconds=tempo, sided=sided, label=label,
                     pose=pose, illustration=illustration)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def routine_to_data(routine: Routine, shared_dir: Path | None = None) -> dict[str, Any]:
+    """``routine`` in the routine-file format (``docs/routine-format.md``), ready for ``json.dumps``.
+
+    Why: the tray process hands the player child its routine in this form (a readable line in a log,
+    and no tie between the two processes' class layouts, as pickle had), and it is what an export
+    would write. Every language of every text is kept; the safety note, side labels and ``sided``
+    are left out when they are the loader's defaults, as the built-in files leave them out.
+    ``routine_from_data(routine_to_data(r), r.source, r.builtin) == r`` for every routine the loader
+    made (``source`` and ``builtin`` are not part of the file). Illustrations are written relative to
+    the routine's folder, or by file name when they are in the shared exercises folder
+    (``shared_dir``); a routine the loader could not have made (a picture anywhere else) raises
+    ``ValueError``.
+    """
+    data: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "id": routine.id,
+        "title": routine.title.to_json(),
+        "summary": routine.summary.to_json(),
+        "position": routine.position,
+    }
+    if routine.safety_note != DEFAULT_SAFETY_NOTE:
+        data["safety_note"] = routine.safety_note.to_json()
+    folder = routine.source.parent
+    shared = shared_dir if shared_dir is not None else shared_exercises_dir()
+    data["exercises"] = [_exercise_to_data(exercise, folder, shared) for exercise in routine.exercises]
+    return data
+
+
+def _exercise_to_data(exercise: Exercise, folder: Path, shared: Path) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": exercise.id}
+    if exercise.part is not None:
+        data["part"] = exercise.part.to_json()
+    data["title"] = exercise.title.to_json()
+    data["instructions"] = [line.to_json() for line in exercise.instructions]
+    if exercise.illustration is not None:
+        data["illustration"] = _illustration_name(exercise.illustration, folder, shared)
+    if exercise.pose is not None:
+        data["pose"] = exercise.pose
+    for key, text in (("feel_it", exercise.feel_it), ("safety", exercise.safety), ("note", exercise.note)):
+        if text is not None:
+            data[key] = text.to_json()
+    if exercise.side_labels != DEFAULT_SIDE_LABELS:
+        data["side_labels"] = [label.to_json() for label in exercise.side_labels]
+    data["steps"] = [_step_to_data(step, folder, shared) for step in exercise.steps]
+    return data
+
+
+def _step_to_data(step: Step, folder: Path, shared: Path) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": step.kind}
+    if step.kind == "reps":
+        data["reps"] = step.reps
+        tempo = step.tempo_seconds  # written even when it is the default, as the built-in files do
+        if tempo is not None:
+            data["tempo_seconds"] = int(tempo) if float(tempo).is_integer() else tempo
+    else:
+        data["seconds"] = step.seconds
+    if step.sided:
+        data["sided"] = True
+    if step.label is not None:
+        data["label"] = step.label.to_json()
+    if step.pose is not None:
+        data["pose"] = step.pose
+    if step.illustration is not None:
+        data["illustration"] = _illustration_name(step.illustration, folder, shared)
+    return data
+
+
+def _illustration_name(path: Path, folder: Path, shared: Path) -> str:
+    """How a routine file names ``path``: relative to its folder, or a shared picture's file name."""
+    own = folder.resolve()
+    if path.is_relative_to(own):
+        return path.relative_to(own).as_posix()
+    if path.parent == shared.resolve() and not os.path.lexists(own / path.name):
+        return path.name  # the loader looks in the routine's own folder first
+    raise ValueError(f"{path} is neither in the routine's folder {own} nor in the shared folder {shared}")
