@@ -23,7 +23,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import pickle
 import sys
 import time
 from pathlib import Path
@@ -31,7 +30,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QProcess, QRect, Signal
 
-from desktop_app.core.routine import Routine
+from desktop_app.core.routine import Routine, routine_to_data
 from desktop_app.core.settings import Settings
 from desktop_app.i18n import current_language
 from desktop_app.ui.player_process import CHILD_FLAG
@@ -50,6 +49,28 @@ def child_command() -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, CHILD_FLAG]
     return [sys.executable, "-m", "desktop_app", CHILD_FLAG]
+
+
+def open_message(routine: Routine, settings: Settings, language: str, geometry: bytes | None,
+                 anchor: QRect | None) -> dict[str, Any]:
+    """The first line the tray sends the child: the routine in the routine-file format (the same JSON
+    as ``assets/routines/*.json``, every language kept) with the file it came from and whether it is
+    built in, the settings, the language, the window geometry and the tray icon's rectangle.
+
+    Why JSON and not pickle: the two processes then share a documented format instead of their class
+    layouts, the line can be read in a log, and the child validates it as it would a file. Raises
+    ``ValueError`` for a routine the format cannot hold (one the loader could not have made).
+    """
+    return {
+        "cmd": "open",
+        "routine": routine_to_data(routine),
+        "routine_source": str(routine.source),
+        "routine_builtin": routine.builtin,
+        "settings": settings.to_dict(),
+        "language": language,
+        "geometry": base64.b64encode(geometry).decode("ascii") if geometry else None,
+        "anchor": [anchor.x(), anchor.y(), anchor.width(), anchor.height()] if anchor is not None else None,
+    }
 
 
 def child_working_dir() -> str | None:
@@ -114,6 +135,11 @@ class PlayerLink(QObject):
     def start(self) -> str | None:
         """Start the child and hand it the routine; None, or why it could not start."""
         self._started_at = time.monotonic()
+        try:  # before the process starts: a routine that cannot be sent plays in-process at once
+            message = open_message(self.routine, self._settings, current_language(), self._geometry, self._anchor)
+        except ValueError as exc:
+            self._gone = True
+            return f"the routine cannot be sent to the player process: {exc}"
         folder = child_working_dir()
         if folder is not None:
             self._process.setWorkingDirectory(folder)
@@ -122,15 +148,7 @@ class PlayerLink(QObject):
             reason = self._process.errorString()
             self._gone = True
             return reason or "the player process did not start"
-        anchor = self._anchor
-        self._send({
-            "cmd": "open",
-            "routine": base64.b64encode(pickle.dumps(self.routine)).decode("ascii"),
-            "settings": self._settings.to_dict(),
-            "language": current_language(),
-            "geometry": base64.b64encode(self._geometry).decode("ascii") if self._geometry else None,
-            "anchor": [anchor.x(), anchor.y(), anchor.width(), anchor.height()] if anchor is not None else None,
-        })
+        self._send(message)
         self._pid = int(self._process.processId())
         log.info("player child %s started for routine %s", self._pid, self.routine.id)
         return None

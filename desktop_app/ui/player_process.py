@@ -12,10 +12,11 @@ to ``desktop_app/player_child.py`` (which sets the process up as ``app.py`` does
 import ``app``) before the command line is parsed, and that calls :func:`play` here. It speaks one
 JSON object per line:
 
-* stdin, from the tray: first ``open`` (the routine, pickled and base64'd so the exact object plays,
-  settings, language, geometry, anchor), then any of ``away``, ``back``, ``settings``, ``raise``,
-  ``close``. End of input means the tray process is gone: the player closes (an early end) and the
-  child exits.
+* stdin, from the tray: first ``open`` (the routine in the routine-file format with the file it came
+  from and whether it is built in, validated here as the loader validates a file, so an equal routine
+  plays; settings, language, geometry, anchor; see ``player_link.open_message``), then any of
+  ``away``, ``back``, ``settings``, ``raise``, ``close``. End of input means the tray process is
+  gone: the player closes (an early end) and the child exits.
 * stdout, to the tray: ``shown``, ``progress`` (at each segment boundary, so a crash loses at most one
   segment), ``finished``, ``geometry``, ``closed``. Nothing else is written to stdout: file
   descriptor 1 is pointed at stderr before Qt or any library loads, and the protocol writes to a
@@ -28,12 +29,16 @@ import base64
 import json
 import logging
 import os
-import pickle
 import sys
 import threading
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+
+if TYPE_CHECKING:
+    from desktop_app.core.routine import Routine
+    from desktop_app.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +70,22 @@ def private_stdout() -> IO[str]:
     return os.fdopen(fd, "w", encoding="utf-8", buffering=1)
 
 
-def decode_open(message: dict[str, Any]) -> tuple[Any, Any, str, bytes | None, tuple[int, int, int, int] | None]:
-    """The routine, settings, language, geometry and anchor of an ``open`` message."""
+def decode_open(message: dict[str, Any],
+                ) -> tuple[Routine, Settings, str, bytes | None, tuple[int, int, int, int] | None]:
+    """The routine, settings, language, geometry and anchor of an ``open`` message.
+
+    The routine comes in the routine-file format (``player_link.open_message``) and is validated as
+    the loader validates a file, named after the file it came from: a broken one raises
+    :class:`~desktop_app.core.routine.RoutineError` listing every problem (the child then exits 2,
+    says why on stderr, and the tray plays the routine in its own process).
+    """
+    from desktop_app.core.routine import RoutineError, routine_from_data
     from desktop_app.core.settings import validate
 
-    routine = pickle.loads(base64.b64decode(message["routine"]))  # from our own parent over a pipe
+    source = message.get("routine_source")
+    if not isinstance(source, str) or not source:
+        raise RoutineError(["the 'open' message names no routine file (routine_source)"])
+    routine = routine_from_data(message.get("routine"), Path(source), builtin=message.get("routine_builtin") is True)
     settings, problems = validate(message.get("settings") or {})
     for problem in problems:
         log.warning("player settings: %s", problem)

@@ -215,17 +215,109 @@ def test_a_new_routine_closes_the_finished_ones_summary(qtbot: Any, child_ctl: A
 
 def _open_message(routine_id: str, hold_seconds: int, tmp_path: Path) -> str:
     """The first line the tray sends: the routine as the catalogue loads it, settings, language."""
-    import base64
-    import pickle
-
     from desktop_app.core.routine import load_routine
+    from desktop_app.ui.player_link import open_message
 
     path = tmp_path / f"{routine_id}.json"
     path.write_text(json.dumps(tiny_routine(routine_id, hold_seconds)), encoding="utf-8")
     routine = load_routine(path)
     settings = Settings(prep_seconds=0, sound_enabled=False, voice_enabled=False)
-    return json.dumps({"cmd": "open", "routine": base64.b64encode(pickle.dumps(routine)).decode("ascii"),
-                       "settings": settings.to_dict(), "language": "en", "geometry": None, "anchor": None})
+    return json.dumps(open_message(routine, settings, "en", None, None))
+
+
+def test_the_open_message_carries_the_routine_file_and_the_child_reads_back_an_equal_routine(
+        tmp_path: Path) -> None:
+    """Every built-in routine and program week, through the JSON line the child reads: the routine
+    in it is its file's JSON (readable in a log, no pickle), and the child's decoding gives an equal
+    routine, built-in flag and file included."""
+    from desktop_app.core.routine import builtin_routines_dir, load_routines
+    from desktop_app.ui.player_link import open_message
+    from desktop_app.ui.player_process import decode_open
+
+    settings = Settings(prep_seconds=0, sound_enabled=False)
+    routines = load_routines([(builtin_routines_dir(), True)]).routines.values()
+    assert len(routines) >= 13
+    for routine in routines:
+        line = json.dumps(open_message(routine, settings, "de", b"\x01geometry", None))
+        message = json.loads(line)
+        assert message["routine"] == json.loads(routine.source.read_text(encoding="utf-8"))
+        got, got_settings, language, geometry, anchor = decode_open(message)
+        assert got == routine and got.builtin and got.source == routine.source
+        assert (got_settings, language, geometry, anchor) == (settings, "de", b"\x01geometry", None)
+    user = json.loads(_open_message("tiny-one", 5, tmp_path))
+    assert user["routine_builtin"] is False and user["routine_source"] == str((tmp_path / "tiny-one.json").resolve())
+    assert user["routine"]["title"] == "Tiny test routine"  # English only: written as a plain string
+    assert user["routine"]["exercises"][0]["steps"] == [{"kind": "hold", "seconds": 5}]
+
+
+def _broken_payloads(tmp_path: Path) -> dict[str, tuple[dict[str, Any], str]]:
+    """Open messages whose routine the child must refuse, and what its stderr must then say."""
+    good = json.loads(_open_message("tiny-long", 300, tmp_path))
+    bad_seconds = json.loads(json.dumps(good))
+    bad_seconds["routine"]["exercises"][0]["steps"][0]["seconds"] = 0
+    pickled = {**good, "routine": "gASVAAAAAAAAAAB9lC4="}  # the old base64(pickle) form
+    no_source = {key: value for key, value in good.items() if key != "routine_source"}
+    return {
+        "bad-seconds": (bad_seconds, "tiny-long.json: exercises[0].steps[0].seconds: must be 5..300, got 0"),
+        "old-pickle": (pickled, "tiny-long.json: must hold one JSON object"),
+        "no-source": (no_source, "names no routine file"),
+    }
+
+
+@pytest.mark.parametrize("case", ["bad-seconds", "old-pickle", "no-source"])
+def test_the_child_refuses_a_broken_routine_with_exit_2_and_says_why(case: str, tmp_path: Path) -> None:
+    import subprocess
+
+    message, reason = _broken_payloads(tmp_path)[case]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([*child_command()], input=json.dumps(message) + "\n", capture_output=True,
+                            text=True, env=env, timeout=60)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert result.stdout == ""  # never "shown": the tray plays it in its own process
+    assert "cannot read the routine from the tray process" in result.stderr
+    assert reason in result.stderr, result.stderr[-2000:]
+
+
+def test_a_broken_routine_payload_plays_in_the_app_instead(
+        qtbot: Any, child_ctl: AppBridge, paths: AppPaths, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The real child gets a routine it refuses (seconds 0), exits 2 before showing anything; the app
+    logs the child's reason and plays the routine in its own window, recorded as started once."""
+    from desktop_app.ui import player_link
+    from desktop_app.ui.player_window import PlayerWindow
+
+    real = player_link.routine_to_data
+
+    def broken(routine: Any) -> dict[str, Any]:
+        data = real(routine)
+        data["exercises"][0]["steps"][0]["seconds"] = 0
+        return data
+
+    monkeypatch.setattr(player_link, "routine_to_data", broken)
+    assert child_ctl.service.open_routine("tiny-long")
+    qtbot.waitUntil(lambda: isinstance(child_ctl.navigator.player, PlayerWindow), timeout=TIMEOUT_MS)
+    assert child_ctl.navigator.player.routine.id == "tiny-long"
+    assert "tiny-long.json: exercises[0].steps[0].seconds: must be 5..300, got 0" in caplog.text
+    assert "ended before showing the routine (the player process ended with exit code 2)" in caplog.text
+    assert [kind for kind, _data in _routine_events(paths)] == [ev.ROUTINE_STARTED]
+
+
+def test_a_routine_the_format_cannot_hold_never_starts_a_child(tmp_path: Path) -> None:
+    """A picture outside the routine's folder (the loader never makes one): start() says why at once,
+    before any process exists, and the navigator plays the routine in-process."""
+    from desktop_app.core.localized import LocalizedText
+    from desktop_app.core.routine import Exercise, Routine, Step
+
+    picture = tmp_path / "elsewhere.svg"
+    picture.write_text("<svg/>", encoding="utf-8")
+    exercise = Exercise(id="x", title=LocalizedText.of("X"), instructions=(LocalizedText.of("Go."),),
+                        steps=(Step("hold", 20, None, None),), illustration=picture)
+    routine = Routine(id="odd", title=LocalizedText.of("Odd"), summary=LocalizedText.of("S"), position="mixed",
+                      exercises=(exercise,), source=tmp_path / "routines" / "odd.json")
+    link = PlayerLink(routine, Settings(), command=["/bin/sh", "-c", "exit 9"])
+    reason = link.start()
+    assert reason is not None and "cannot be sent to the player process" in reason
+    assert link.pid() == 0 and not link.is_open()
 
 
 def test_the_child_alone_closes_on_end_of_input_and_speaks_only_protocol(tmp_path: Path) -> None:
