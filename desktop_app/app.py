@@ -412,6 +412,11 @@ def _run(paths: AppPaths, demo: bool, initial: dict[str, Any] | None, profile: A
         reply = controller.handle_command(str(initial.get("cmd")), args)
         if not reply.get("ok", True):
             controller.warn(str(reply.get("error")))
+    from desktop_app.platform.heap import release_free_memory
+
+    # what start-up read and dropped (routine files, the history check) goes back to the system once
+    # the first pass of the event loop has run; it would otherwise stay in the idle app's RSS
+    QTimer.singleShot(0, release_free_memory)
     code = app.exec()
     controller.shutdown()
     guard.uninstall()
