@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -299,6 +300,30 @@ def test_a_broken_routine_payload_plays_in_the_app_instead(
     assert child_ctl.navigator.player.routine.id == "tiny-long"
     assert "tiny-long.json: exercises[0].steps[0].seconds: must be 5..300, got 0" in caplog.text
     assert "ended before showing the routine (the player process ended with exit code 2)" in caplog.text
+    assert [kind for kind, _data in _routine_events(paths)] == [ev.ROUTINE_STARTED]
+
+
+@pytest.mark.qt_log_ignore("Cannot open file .*mine.svg")  # the in-process figure looks for it
+def test_a_picture_deleted_after_loading_plays_in_the_app_instead(
+        qtbot: Any, child_ctl: AppBridge, paths: AppPaths, caplog: pytest.LogCaptureFixture) -> None:
+    """The user's routine names its own picture, which is deleted after the catalogue was loaded: the
+    child validates the routine as a file and refuses it (exit 2, the reason in the app's log), and the
+    routine the app loaded plays in the app's own window (it shows the figure without the picture)."""
+    from desktop_app.core.routine import shared_exercises_dir
+    from desktop_app.ui.player_window import PlayerWindow
+
+    picture = paths.routines_dir / "pictures" / "mine.svg"
+    picture.parent.mkdir()
+    shutil.copy(shared_exercises_dir() / "kneeling-lunge.svg", picture)
+    data = tiny_routine("tiny-pictured", 300)
+    data["exercises"][0]["illustration"] = "pictures/mine.svg"
+    (paths.routines_dir / "tiny-pictured.json").write_text(json.dumps(data), encoding="utf-8")
+    loaded = child_ctl.service.catalogue.reload().routines["tiny-pictured"]
+    assert loaded.exercises[0].illustration == picture.resolve()
+    picture.unlink()
+    assert child_ctl.service.open_routine("tiny-pictured")
+    qtbot.waitUntil(lambda: isinstance(child_ctl.navigator.player, PlayerWindow), timeout=TIMEOUT_MS)
+    assert "tiny-pictured.json: exercises[0].illustration: file not found" in caplog.text
     assert [kind for kind, _data in _routine_events(paths)] == [ev.ROUTINE_STARTED]
 
 
