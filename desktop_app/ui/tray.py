@@ -111,18 +111,25 @@ class TrayView(QObject):
 
     def show(self) -> None:
         """Put the icon in the tray."""
+        # app.py's early icon is docked already: knowing that before the first refresh leaves the
+        # XEmbed menu unbuilt until it is opened (it refreshes on aboutToShow; issue 13: memory)
+        self._docked_xembed = self._xembed_window_shown()
         self.refresh()
         self.icon.show()
         self._watch_hover()
 
+    @staticmethod
+    def _xembed_window_shown() -> bool:
+        """Asked of Qt's windows, not its widgets: the XEmbed icon widget's class is unknown to
+        PySide, and wrapping it sets up every QWidget subclass (~1.7 MB for good, issue 13)."""
+        return any(w.objectName() == XEMBED_ICON_WINDOW for w in QGuiApplication.allWindows())
+
     def _watch_hover(self) -> None:
         """Learn whether Qt docked the icon by XEmbed: there the fine ring is cheap (a local repaint).
 
-        Asked of Qt's windows, not its widgets: the XEmbed icon widget's class is unknown to
-        PySide, and wrapping it sets up every QWidget subclass (~1.7 MB for good, issue 13).
         Its paints fill Qt's pixmap cache; :func:`trim_pixmap_cache_soon` runs after them.
         """
-        if any(w.objectName() == XEMBED_ICON_WINDOW for w in QGuiApplication.allWindows()):
+        if not self._docked_xembed and self._xembed_window_shown():
             self._docked_xembed = True
             self.refresh()  # re-plan with the fine ring
 

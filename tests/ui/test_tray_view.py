@@ -204,3 +204,40 @@ def test_pixmap_cache_is_emptied_after_the_repaint_already_asked_for(qapp: Any, 
     trim_pixmap_cache_soon()  # asked before the repaint has run, as TrayView.refresh does after setIcon
     qtbot.waitUntil(lambda: painter.painted and not qt_app._trim_pending, timeout=2000)
     assert not _cached("hipbreak-test-c")  # the trim ran after the paint, not before it
+
+
+def _record_menu_refreshes(view: TrayView, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    refreshed: list[Any] = []
+    original = view.menu.refresh
+
+    def refresh(state: Any) -> None:
+        refreshed.append(state)
+        original(state)
+
+    monkeypatch.setattr(view.menu, "refresh", refresh)
+    return refreshed
+
+
+def test_an_icon_docked_by_xembed_before_show_builds_its_menu_only_when_opened(
+        ctl: AppBridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """app.py's early icon is docked when the view shows it: the menu waits for aboutToShow (issue 13)."""
+    monkeypatch.setattr(TrayView, "_xembed_window_shown", staticmethod(lambda: True))
+    view = TrayView(ctl)
+    refreshed = _record_menu_refreshes(view, monkeypatch)
+    view.show()
+    assert view.docked_xembed
+    assert refreshed == []  # nothing built before the first click
+    view.menu.aboutToShow.emit()
+    assert len(refreshed) == 1 and refreshed[0].stage == "working"
+    view.hide()
+
+
+def test_an_sni_icon_exports_its_menu_at_once(ctl: AppBridge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A StatusNotifierItem host may read the exported menu before any click."""
+    monkeypatch.setattr(TrayView, "_xembed_window_shown", staticmethod(lambda: False))
+    view = TrayView(ctl)
+    refreshed = _record_menu_refreshes(view, monkeypatch)
+    view.show()
+    assert not view.docked_xembed
+    assert len(refreshed) == 1
+    view.hide()
