@@ -97,3 +97,15 @@ def test_the_eased_movement_goes_out_and_back() -> None:
     assert eased_motion(0.5) == pytest.approx(1.0)
     assert eased_motion(0.25) == pytest.approx(0.5)
     assert eased_motion(1.0) == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize(("tempo", "loop", "changes_per_rep"),
+                         [(1.0, False, 4), (2.0, False, 6), (3.0, False, 8), (4.0, False, 12),
+                          (1.0, True, 4), (3.0, True, 9)])
+def test_the_frame_budget_in_plain_numbers(tempo: float, loop: bool, changes_per_rep: int) -> None:
+    """The budget the wakeup figures in bench/RESULTS.md rest on, written out rather than read from the
+    module: about three pose changes a second, but never fewer than start-middle-end-middle (or four
+    points round a circle). A larger budget would silently bring the repaints back."""
+    changes = changes_in_one_rep(key_levels(tempo, loop=loop), loop=loop)
+    assert len(changes) == changes_per_rep
+    assert len(changes) <= max(3.0 * tempo, 4)
