@@ -86,11 +86,14 @@ from desktop_app.ui.accessibility import (
     name_if_changed,
     segment_announcement,
 )
+from desktop_app.ui.button_row import ButtonRow
 from desktop_app.ui.compact_countdown import CompactCountdown
 from desktop_app.ui.countdown_ring import CountdownRing
+from desktop_app.ui.drawn_icons import drawn_icon
 from desktop_app.ui.figure_widget import FigureWidget
 from desktop_app.ui.second_ticker import SecondTicker
 from desktop_app.ui.sound import CuePlayer
+from desktop_app.ui.split_line import SplitLine
 from desktop_app.ui.voice import Voice
 from desktop_app.ui.window_placement import place_window, save_geometry
 
@@ -244,7 +247,8 @@ class PlayerWindow(QWidget):
     # ------------------------------------------------------------------ building
 
     def _build(self) -> None:
-        self.progress_label = QLabel(self)
+        # "Exercise 1/6 · 5:20 left": two lines (one per part) when the header row is too narrow for one
+        self.progress_label = SplitLine(self)
         self.progress_label.setObjectName("progress_label")
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setRange(0, 1000)
@@ -308,11 +312,16 @@ class PlayerWindow(QWidget):
         self.skip_button = self._button(_("Skip"), _("Next segment (Right arrow)"), self.skip)
         self.restart_button = self._button(_("Restart"), _("Start the routine again (R)"), self.restart)
         self.close_button = self._button(_("Close"), _("Close the player (Esc)"), self.close)
-        controls = QHBoxLayout()
-        controls.setSpacing(4)
-        for button in (self.pause_button, self.back_button, self.skip_button, self.restart_button,
-                       self.close_button):
-            controls.addWidget(button)
+        self._icons = {self.back_button: "back", self.skip_button: "skip", self.restart_button: "restart",
+                       self.close_button: "close"}
+        # In a narrow window (German at 360 px needs ~410 px for five words) buttons show their icon
+        # instead of a cut-off word: back and skip first, pause last (its words say what Space does).
+        self.controls = ButtonRow(
+            (self.pause_button, self.back_button, self.skip_button, self.restart_button, self.close_button),
+            icon_first=(self.back_button, self.skip_button, self.close_button, self.restart_button,
+                        self.pause_button),
+            parent=self)
+        self.controls.set_alternatives(self.pause_button, (_("Pause"), _("Resume")))
 
         # View controls sit in the header row: at 360x480 every line of height counts.
         self.on_top_button = self._button(_("On top"), _("Keep this window above other windows"), None)
@@ -321,16 +330,23 @@ class PlayerWindow(QWidget):
         self.compact_button = self._button(_("Compact"), _("A small countdown that stays on top"),
                                            self.enter_compact)
         self.about_button = self._button(_("About…"), _("About these stretches"), self.show_about)
-        header = QHBoxLayout()
-        header.setSpacing(4)
-        header.addWidget(self.progress_label, 1)
         for button in (self.on_top_button, self.compact_button, self.about_button):
             button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             button.setMinimumHeight(24)
             small = QFont(button.font())
             small.setPixelSize(11)
             button.setFont(small)
-            header.addWidget(button)
+        self._icons.update({self.on_top_button: "on_top", self.compact_button: "compact",
+                            self.about_button: "about"})
+        self._set_icons()
+        # The progress line breaks into two lines before a button here gives up its words for its icon.
+        self.view_buttons = ButtonRow((self.on_top_button, self.compact_button, self.about_button),
+                                      icon_first=(self.about_button, self.compact_button, self.on_top_button),
+                                      align_right=True, parent=self)
+        header = QHBoxLayout()
+        header.setSpacing(4)
+        header.addWidget(self.progress_label, 1)
+        header.addWidget(self.view_buttons)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
@@ -341,7 +357,7 @@ class PlayerWindow(QWidget):
         layout.addWidget(self.status_label)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.safety_label)
-        layout.addLayout(controls)
+        layout.addWidget(self.controls)
         # Tab follows the eye, top to bottom: the view buttons in the header, the instructions
         # (Page Up/Down scroll a long text), then the playback controls.
         self.instructions_scroll.setAccessibleName(_("Instructions"))
@@ -370,6 +386,19 @@ class PlayerWindow(QWidget):
         if slot is not None:
             button.clicked.connect(slot)
         return button
+
+    def _set_icons(self) -> None:
+        """Draw the controls' icons in the palette's button-text colour (again when the palette changes)."""
+        for button, name in self._icons.items():
+            button.setIcon(drawn_icon(name, self.palette()))
+            button.setIconSize(QSize(18, 18))
+        self._set_pause_icon()
+
+    def _set_pause_icon(self) -> None:
+        """The pause button's icon says what a press does, as its words do: pause, or play on."""
+        playing = self.pause_button.text() == _("Pause")
+        self.pause_button.setIcon(drawn_icon("pause" if playing else "play", self.palette()))
+        self.pause_button.setIconSize(QSize(18, 18))
 
     def _shortcuts(self) -> None:
         bindings = (
@@ -589,6 +618,8 @@ class PlayerWindow(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.WindowStateChange:
             self._sync_timers()
+        elif event.type() == QEvent.Type.PaletteChange and hasattr(self, "controls"):
+            self._set_icons()  # a light/dark theme switch: the icons follow the text colour
 
     # ------------------------------------------------------------------ timing
 
@@ -712,8 +743,11 @@ class PlayerWindow(QWidget):
         self.progress_bar.setValue(round(frame.fraction_done * 1000))
         self.ring.set_state(frame.big, frame.fraction, frame.caption, frame.kind)
         self.compact.set_state(frame.big, frame.compact_label, frame.fraction, frame.kind)
-        self.pause_button.setText(frame.pause_label)
-        self.pause_button.setAccessibleName(self.pause_button.text())
+        if self.pause_button.text() != frame.pause_label:
+            self.pause_button.setText(frame.pause_label)
+            self.pause_button.setAccessibleName(frame.pause_label)
+            self._set_pause_icon()
+            self.controls.refit()  # "Fortsetzen" is wider than "Pausieren"
         if progress.rep_phase is not None:
             self._show_rep_pose(progress)
             if self._animating():
@@ -756,6 +790,7 @@ class PlayerWindow(QWidget):
         for button in (self.back_button, self.skip_button, self.restart_button, self.pause_button):
             button.setEnabled(True)
             button.show()
+        self.controls.refit()
 
     def _show_summary(self, progress: Progress) -> None:
         self._shown_segment = -1
@@ -775,6 +810,7 @@ class PlayerWindow(QWidget):
         for button in (self.back_button, self.skip_button, self.restart_button, self.pause_button):
             button.setEnabled(False)
             button.hide()
+        self.controls.refit()
 
     def _apply_scale(self, force: bool = False) -> None:
         """Scale the text with the window so it reads from the floor at any size."""
