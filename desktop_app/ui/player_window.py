@@ -35,7 +35,16 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QHideEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QFont,
+    QFontMetricsF,
+    QHideEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -114,6 +123,9 @@ class TextScrollArea(QScrollArea):
 
     At large sizes the instructions show in full and the figure takes the rest;
     in a 360x480 window an exercise with a long text scrolls instead of being cut off.
+    While it scrolls it shows whole lines only (the rest of its height stays blank), and
+    the wheel and the arrow keys move it by whole lines: a line cut through the middle
+    read as if the text itself were cut off.
     """
 
     MIN_LINES = 0  # at the smallest size the caution and "feel it" lines come first; these may scroll away
@@ -145,10 +157,24 @@ class TextScrollArea(QScrollArea):
         """Call after the text or font changed: recompute what the layout is asked for."""
         self.setMaximumHeight(self.needed_height() + 2)
         self.updateGeometry()
+        self._show_whole_lines()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.setMaximumHeight(self.needed_height() + 2)
+        self._show_whole_lines()
+
+    def line_pitch(self) -> int:
+        """Pixels from one line of the label's text to the next (QLabel sets its lines on whole pixels)."""
+        return max(1, math.ceil(QFontMetricsF(self.label.font()).lineSpacing()))
+
+    def _show_whole_lines(self) -> None:
+        pitch = self.line_pitch()
+        room = self.height()
+        cut = room % pitch if self.needed_height() > room else 0
+        if self.viewportMargins().bottom() != cut:
+            self.setViewportMargins(0, 0, 0, cut)
+        self.verticalScrollBar().setSingleStep(pitch)
 
 
 class CueLabel(QLabel):

@@ -56,7 +56,7 @@ _CHILD = textwrap.dedent("""
     assert i18n.set_language(lang) == lang
     routines = load_routines([(builtin_routines_dir(), True)]).routines
     settings = Settings().replace(sound_enabled=False, voice_enabled=False)
-    report = {"problems": [], "kinds": [], "iconic": {}, "checks": 0, "samples": {}}
+    report = {"problems": [], "kinds": [], "iconic": {}, "checks": 0, "samples": {}, "scrolled": 0}
 
     def wrapped_lines(label):
         layout = QTextLayout(label.text().replace("\\n", "\\u2028"), label.font())
@@ -112,6 +112,18 @@ _CHILD = textwrap.dedent("""
                 if label.width() < hint.width() or height < hint.height():
                     report["problems"].append(f"{where}: {name} {text!r} {label.width()}x{height}, "
                                               f"needs {hint.width()}x{hint.height()}")
+        scroll = win.instructions_scroll
+        if scroll.isVisible() and scroll.needed_height() > scroll.height():
+            # it scrolls: whole lines only (a line cut through the middle looks like cut-off text)
+            probe = QLabel()
+            probe.setWordWrap(True)
+            probe.setFont(win.instructions_label.font())
+            probe.setText("one\\ntwo")
+            pitch = probe.heightForWidth(300) // 2
+            shown = scroll.viewport().height()
+            if shown % pitch or scroll.verticalScrollBar().singleStep() != pitch:
+                report["problems"].append(f"{where}: the instructions show {shown} px of {pitch} px lines")
+            report["scrolled"] += 1
         for button in win.findChildren(QAbstractButton):
             if not button.isVisible():
                 continue
@@ -181,7 +193,7 @@ def test_the_player_gives_every_text_its_room(language: str, scale: str) -> None
     assert report["problems"] == [], f"at scale {scale}: " + "\n".join(report["problems"][:25])
     # every kind of segment and the summary page were looked at, in this language
     assert set(report["kinds"]) == {"prep", "hold", "reps", "rest", "switch", "summary"}, report["kinds"]
-    assert report["checks"] > 200
+    assert report["checks"] > 200 and report["scrolled"] > 20  # long instructions scroll at 360x480
     samples = report["samples"]
     really = {"en": ("Exercise", "Resume"), "de": ("Übung", "Fortsetzen"), "es": ("Ejercicio", "Reanudar"),
               "fr": ("Exercice", "Reprendre")}[language]
