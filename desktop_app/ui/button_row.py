@@ -37,6 +37,7 @@ class ButtonRow(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(spacing)
+        layout.setSizeConstraint(QHBoxLayout.SizeConstraint.SetNoConstraint)  # the row decides, by turning to icons
         if align_right:  # fixed-size buttons: what the icons free stays on the left
             layout.addStretch(1)
         for button in self.buttons:

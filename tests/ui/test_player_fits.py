@@ -202,3 +202,56 @@ def test_the_player_gives_every_text_its_room(language: str, scale: str) -> None
         assert report["iconic"] == {}, report["iconic"]
     if language == "de":  # the case from the screenshots: five German words do not fit 340 px
         assert {"Zurück", "Überspringen"} <= set(report["iconic"]["360x480"]), report["iconic"]
+
+
+def test_the_progress_line_breaks_between_its_parts_before_inside_them(qapp: object) -> None:
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from desktop_app.ui.split_line import split_lines
+
+    font = QFont()
+    font.setPixelSize(11)
+    metrics = QFontMetrics(font)
+    text = "Übung 1/6 · noch 5:20"
+    assert split_lines(text, metrics.horizontalAdvance(text), metrics) == [text]
+    # one pixel short: the separator goes, each part keeps its words together
+    assert split_lines(text, metrics.horizontalAdvance(text) - 1, metrics) == ["Übung 1/6", "noch 5:20"]
+    narrow = metrics.horizontalAdvance("Übung 1/6") - 1
+    assert split_lines(text, narrow, metrics) == ["Übung", "1/6", "noch 5:20"]  # only a part too wide wraps
+
+
+def test_a_button_row_gives_up_words_in_its_order_and_takes_them_back(qtbot: object) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QSizePolicy, QToolButton
+
+    from desktop_app.ui.button_row import ButtonRow
+    from desktop_app.ui.drawn_icons import drawn_icon
+
+    buttons = []
+    for text, icon in (("Pausieren", "pause"), ("Zurück", "back"), ("Überspringen", "skip")):
+        button = QToolButton()
+        button.setText(text)
+        button.setAccessibleName(text)
+        button.setToolTip(f"what {text} does")
+        button.setIcon(drawn_icon(icon, button.palette()))
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        buttons.append(button)
+    pause, back, skip = buttons
+    row = ButtonRow(buttons, icon_first=(back, skip, pause))
+    qtbot.addWidget(row)  # type: ignore[attr-defined]
+    row.show()
+    wide = row.sizeHint().width()
+    row.resize(wide, row.sizeHint().height())
+    qtbot.waitUntil(lambda: row.width() == wide)  # type: ignore[attr-defined]
+    assert row.iconic() == [] and all(b.width() >= b.sizeHint().width() for b in buttons)
+    row.resize(wide - 5, row.height())
+    qtbot.waitUntil(lambda: row.width() == wide - 5)  # type: ignore[attr-defined]
+    assert row.iconic() == [back]  # the first in the order, and only as many as needed
+    assert back.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+    assert back.toolTip() == "Zurück\nwhat Zurück does" and back.accessibleName() == "Zurück"
+    assert all(b.width() >= b.sizeHint().width() for b in buttons)  # the words left fit whole
+    row.resize(row.minimumSizeHint().width(), row.height())
+    qtbot.waitUntil(lambda: row.iconic() == [pause, back, skip])  # type: ignore[attr-defined]
+    row.resize(wide, row.height())
+    qtbot.waitUntil(lambda: row.iconic() == [])  # type: ignore[attr-defined]
+    assert back.toolTip() == "what Zurück does"
