@@ -16,8 +16,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap, QPolygonF
 
-#: Pixel sizes each icon is rendered at; QIcon picks the nearest for the button and the screen's scale.
-SIZES = (16, 20, 24, 32, 40, 48, 64)
+#: Pixel sizes each icon is rendered at: the player's 18 px icons at scale 1, 2 and 3 (QIcon picks the
+#: nearest and scales it, and greys the normal picture for a disabled button itself).
+SIZES = (18, 36, 54)
 
 _Draw = Callable[[QPainter, float], None]
 
@@ -139,12 +140,10 @@ def _pixmap(draw: _Draw, size: int, colour: QColor) -> QPixmap:
 
 
 def drawn_icon(name: str, palette: QPalette) -> QIcon:
-    """The icon ``name`` (a key of :data:`DRAWINGS`) in ``palette``'s button-text colours (normal and disabled)."""
+    """The icon ``name`` (a key of :data:`DRAWINGS`) in ``palette``'s button-text colour."""
     draw = DRAWINGS[name]
     icon = QIcon()
-    normal = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText)
-    disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
+    colour = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText)
     for size in SIZES:
-        icon.addPixmap(_pixmap(draw, size, normal), QIcon.Mode.Normal)
-        icon.addPixmap(_pixmap(draw, size, disabled), QIcon.Mode.Disabled)
+        icon.addPixmap(_pixmap(draw, size, colour), QIcon.Mode.Normal)
     return icon

@@ -255,3 +255,21 @@ def test_a_button_row_gives_up_words_in_its_order_and_takes_them_back(qtbot: obj
     row.resize(wide, row.height())
     qtbot.waitUntil(lambda: row.iconic() == [])  # type: ignore[attr-defined]
     assert back.toolTip() == "what Zurück does"
+
+
+def test_the_drawn_icons_take_the_themes_text_colour(qapp: object) -> None:
+    """Light icons on a dark theme, dark ones on a light theme (Fusion's own media icons stay black)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    from desktop_app.ui.drawn_icons import DRAWINGS, drawn_icon
+
+    for text_colour in ("#f0f0f0", "#101010"):
+        palette = QPalette()
+        palette.setColor(QPalette.ColorRole.ButtonText, QColor(text_colour))
+        for name in DRAWINGS:
+            image = drawn_icon(name, palette).pixmap(18, 18).toImage()
+            inked = [image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())
+                     if image.pixelColor(x, y).alpha() > 200]
+            assert len(inked) > 15, f"{name}: nothing drawn"
+            lightness = {round(c.lightnessF(), 1) for c in inked}
+            assert lightness == {round(QColor(text_colour).lightnessF(), 1)}, (name, text_colour, lightness)
