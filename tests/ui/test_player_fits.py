@@ -14,10 +14,12 @@ page) at MIN_SIZE and DEFAULT_SIZE, and reports every text that has less room th
 * the top line: a drawn line wider than the label, or the label lower than ``heightForWidth``;
 * any other label, and every button that shows words: narrower or lower than its size hint (where
   Qt's style starts eliding);
-* a button that shows only its icon: without its words as accessible name and in its tooltip.
+* a button that shows only its icon: without its words in its tooltip; and any button whose
+  accessible name (what QAccessible hands the AT-SPI bridge) is not its words;
+* any of these partly outside its parent (a row too low for its buttons cut their bottoms off).
 
-The instructions scroll by design (vertically); their lines must still fit across. The ring's
-own texts are tests/ui/test_ring_fits.py's.
+The instructions scroll by design (vertically); their lines must still fit across, and while
+they scroll they show whole lines only. The ring's own texts are tests/ui/test_ring_fits.py's.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ LANGS = ["en", "de", "es", "fr"]
 _CHILD = textwrap.dedent("""
     import json, sys
     from PySide6.QtCore import QSize, Qt
-    from PySide6.QtGui import QRegion, QTextLayout, QTextOption
+    from PySide6.QtGui import QAccessible, QRegion, QTextLayout, QTextOption
     from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QToolButton
     from desktop_app import i18n
     from desktop_app.crash_guard import immortalize_singletons
@@ -128,8 +130,10 @@ _CHILD = textwrap.dedent("""
             if not button.isVisible():
                 continue
             text, hint = button.text(), button.sizeHint()
-            if button.accessibleName() != text or not text:
-                report["problems"].append(f"{where}: button {text!r} is named {button.accessibleName()!r}")
+            # what the AT-SPI bridge reads out: the words, whether the button shows them or its icon
+            spoken = QAccessible.queryAccessibleInterface(button).text(QAccessible.Text.Name)
+            if spoken != text or not text:
+                report["problems"].append(f"{where}: button {text!r} is read out as {spoken!r}")
             if button.width() < hint.width() or button.height() < hint.height():
                 report["problems"].append(f"{where}: button {text!r} {button.width()}x{button.height()}, "
                                           f"needs {hint.width()}x{hint.height()}")
