@@ -10,7 +10,7 @@ rim: whatever the panel colour, one of the two contrasts with it.
 
 The icon only changes when the ring moves by a visible step (1/24 of a turn)
 or the look changes, so the tray host (which repaints on every ``setIcon``)
-is not woken needlessly. Icons are cached by (look, step).
+is not woken needlessly. The last few icons are kept, by (look, step).
 
 A StatusNotifierItem panel (plasmashell, GNOME's AppIndicator) pays more for a
 step: the change signal, then a read of every property, the icon pixmaps of all
@@ -212,9 +212,18 @@ def _paint_glyph(p: QPainter, look: str, c: QPointF, r: float, color: QColor) ->
         p.drawEllipse(c, dot, dot)
 
 
-@lru_cache(maxsize=128)
+#: Icons kept painted. Few on purpose: each holds 14 pixmaps (about 0.3 MB of heap), and the
+#: looks a day goes through (25 ring steps each of working, snoozed and paused, plus the others)
+#: filled a larger cache to ~80 icons, ~24 MB, which the soak saw as the tray's RSS rising by
+#: 13.5 MB over the first working hours (bench/prompt_memory.py, bench/RESULTS.md). The icon changes
+#: at most once a ring step, and painting one again takes ~1.5 ms; a few cover the looks that come
+#: back at once (due <-> snoozed, the window icons of the same look).
+ICON_CACHE_SIZE = 4
+
+
+@lru_cache(maxsize=ICON_CACHE_SIZE)
 def tray_icon(look: IconLook) -> QIcon:
-    """A QIcon with every size and pixel ratio of ``look`` (cached)."""
+    """A QIcon with every size and pixel ratio of ``look`` (the last few cached)."""
     icon = QIcon()
     for size in ICON_SIZES:
         for ratio in PIXEL_RATIOS:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.ui.tray_icon import (
+    ICON_CACHE_SIZE,
     ICON_SIZES,
     LOOKS,
     PIXEL_RATIOS,
@@ -57,6 +58,26 @@ def test_icon_offers_every_size_for_normal_and_hidpi_screens(qapp: QApplication)
     sizes = {s.width() for s in tray_icon(IconLook("due", 1.0)).availableSizes()}
     for size in ICON_SIZES:
         assert size in sizes and size * 2 in sizes
+
+
+def test_a_day_of_looks_keeps_only_a_few_icons_in_memory(qapp: QApplication) -> None:
+    """Every ring step of working, snoozed and paused, and the other looks (what a working day
+    shows) must not stay painted: each icon holds 14 pixmaps, and a 128-entry cache kept ~80 of
+    them (~24 MB; the soak saw the tray's RSS rise 13.5 MB over the first working hours)."""
+    tray_icon.cache_clear()
+    looks = [IconLook(look, step / RING_STEPS) for look in ("working", "snoozed", "paused")
+             for step in range(RING_STEPS + 1)]
+    looks += [IconLook(look, 1.0 if look in ("due", "in_routine") else 0.0)
+              for look in LOOKS if look not in ("working", "snoozed", "paused")]
+    for look in looks:
+        tray_icon(look)
+    icon = tray_icon(looks[-1])
+    pixel_bytes = sum(size.width() * size.height() * 4 for size in icon.availableSizes())
+    kept = tray_icon.cache_info().currsize
+    assert kept <= ICON_CACHE_SIZE <= 8
+    assert kept * pixel_bytes < 2 * 1024 * 1024, f"{kept} icons of {pixel_bytes} bytes kept"
+    # the icon on show is still served without painting it again (the tray and the status window ask)
+    assert tray_icon(looks[-1]).cacheKey() == icon.cacheKey()
 
 
 def test_every_look_is_distinct(qapp: QApplication) -> None:
