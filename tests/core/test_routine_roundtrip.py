@@ -117,13 +117,19 @@ def test_texts_loaded_from_a_dump_are_the_shared_ones() -> None:
     assert back.exercises[0].instructions[0] is routine.exercises[0].instructions[0]
 
 
-def test_a_picture_the_format_cannot_name_is_refused(tmp_path: Path) -> None:
-    elsewhere = tmp_path / "elsewhere.svg"
+def routine_with_a_picture_elsewhere(folder: Path, routine_id: str = "r") -> Routine:
+    """A routine whose picture is in neither its own folder nor the shared one (the loader never
+    makes such a routine, so the file format cannot name the picture)."""
+    elsewhere = folder / "elsewhere.svg"
     elsewhere.write_text("<svg/>", encoding="utf-8")
     exercise = Exercise(id="lunge", title=LocalizedText.of("Lunge"), instructions=(LocalizedText.of("Go."),),
                         steps=(Step("hold", 20, None, None),), illustration=elsewhere)
-    routine = Routine(id="r", title=LocalizedText.of("R"), summary=LocalizedText.of("S"), position="mixed",
-                      exercises=(exercise,), source=tmp_path / "routines" / "r.json")
+    return Routine(id=routine_id, title=LocalizedText.of("R"), summary=LocalizedText.of("S"), position="mixed",
+                   exercises=(exercise,), source=folder / "routines" / f"{routine_id}.json")
+
+
+def test_a_picture_the_format_cannot_name_is_refused(tmp_path: Path) -> None:
+    routine = routine_with_a_picture_elsewhere(tmp_path)
     with pytest.raises(ValueError, match="neither in the routine's folder"):
         routine_to_data(routine)
 

@@ -330,15 +330,9 @@ def test_a_picture_deleted_after_loading_plays_in_the_app_instead(
 def test_a_routine_the_format_cannot_hold_never_starts_a_child(tmp_path: Path) -> None:
     """A picture outside the routine's folder (the loader never makes one): start() says why at once,
     before any process exists, and the navigator plays the routine in-process."""
-    from desktop_app.core.localized import LocalizedText
-    from desktop_app.core.routine import Exercise, Routine, Step
+    from tests.core.test_routine_roundtrip import routine_with_a_picture_elsewhere
 
-    picture = tmp_path / "elsewhere.svg"
-    picture.write_text("<svg/>", encoding="utf-8")
-    exercise = Exercise(id="x", title=LocalizedText.of("X"), instructions=(LocalizedText.of("Go."),),
-                        steps=(Step("hold", 20, None, None),), illustration=picture)
-    routine = Routine(id="odd", title=LocalizedText.of("Odd"), summary=LocalizedText.of("S"), position="mixed",
-                      exercises=(exercise,), source=tmp_path / "routines" / "odd.json")
+    routine = routine_with_a_picture_elsewhere(tmp_path, "odd")
     link = PlayerLink(routine, Settings(), command=["/bin/sh", "-c", "exit 9"])
     reason = link.start()
     assert reason is not None and "cannot be sent to the player process" in reason
